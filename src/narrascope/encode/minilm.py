@@ -1,0 +1,153 @@
+"""all-MiniLM-L6-v2 served as int8 ONNX: sentence vectors and token embeddings from one run, no torch.
+
+Texts longer than ``max_length`` tokens (256 by default, counting [CLS] and [SEP]) are truncated: the
+pooled vector and the token outputs cover only their start. Feed sentences or paragraphs, not articles.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from narrascope.encode.base import Matrix
+from narrascope.encode.manifest import MODELS_DIR, Manifest, read_checked, read_manifest
+
+DEFAULT_DIR = MODELS_DIR / "minilm-l6-v2-int8"
+Offsets = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class TokenOutput:
+    """The tokens of one text: ``embeddings`` (n_tokens, dim) float32, not normalised, and ``offsets``
+    (n_tokens, 2) half-open character offsets into that text. [CLS], [SEP] and padding are excluded."""
+
+    embeddings: Matrix
+    offsets: Offsets
+
+
+@dataclass(frozen=True)
+class FullOutput:
+    """One ONNX run's results: pooled, L2-normalised ``vectors`` (n, dim) and per-text ``tokens``."""
+
+    vectors: Matrix
+    tokens: list[TokenOutput]
+
+
+@dataclass(frozen=True)
+class _Batch:
+    rows: list[int]  # positions of the batch's texts in the caller's list
+    input_ids: npt.NDArray[np.int64]
+    attention_mask: npt.NDArray[np.int64]
+    special: npt.NDArray[np.bool_]  # [CLS] / [SEP] positions
+    offsets: npt.NDArray[np.int64]  # (batch, seq, 2)
+
+
+def default_threads() -> int:
+    """``NARRASCOPE_THREADS`` if set, else the cores this process may run on."""
+    env = os.environ.get("NARRASCOPE_THREADS", "").strip()
+    if env:
+        return max(1, int(env))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class MiniLMEncoder:
+    """English sentence encoder (feature space ``minilm``, 384 dimensions)."""
+
+    space = "minilm"
+
+    def __init__(
+        self,
+        model_dir: Path | None = None,
+        *,
+        max_length: int | None = None,
+        batch_size: int = 32,
+        threads: int | None = None,
+        verify: bool = True,
+    ) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.model_dir = Path(model_dir) if model_dir is not None else DEFAULT_DIR
+        self.manifest: Manifest = read_manifest(self.model_dir)
+        self.version = f"{self.manifest.name}/{self.manifest.version}"
+        self.dim = self.manifest.dim
+        self.max_length = max_length or self.manifest.max_seq_length
+        self.batch_size = batch_size
+        model = read_checked(self.model_dir, self.manifest, "model.onnx", verify=verify)
+        tokenizer = read_checked(self.model_dir, self.manifest, "tokenizer.json", verify=verify)
+        self._tokenizer = Tokenizer.from_str(tokenizer.decode("utf-8"))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(self.max_length)
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = threads or default_threads()
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        """(n, dim) float32 sentence vectors, mean-pooled over tokens and L2-normalised."""
+        return self._run(texts, want_tokens=False).vectors
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenOutput]:
+        """Per text, its token embeddings and their character offsets (for span taggers)."""
+        return self._run(texts, want_tokens=True).tokens
+
+    def encode_full(self, texts: Sequence[str]) -> FullOutput:
+        """Sentence vectors and token outputs from a single ONNX run."""
+        return self._run(texts, want_tokens=True)
+
+    def _run(self, texts: Sequence[str], *, want_tokens: bool) -> FullOutput:
+        if isinstance(texts, str):
+            raise TypeError("encode takes a sequence of texts, not one string")
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        tokens: list[TokenOutput | None] = [None] * len(texts)
+        for batch in self._batches(texts):
+            (hidden,) = self._session.run(
+                None, {"input_ids": batch.input_ids, "attention_mask": batch.attention_mask}
+            )
+            vectors[batch.rows] = _mean_pool(hidden, batch.attention_mask)
+            if want_tokens:
+                keep = batch.attention_mask.astype(bool) & ~batch.special
+                for j, row in enumerate(batch.rows):
+                    tokens[row] = TokenOutput(
+                        embeddings=np.ascontiguousarray(hidden[j][keep[j]], dtype=np.float32),
+                        offsets=np.ascontiguousarray(batch.offsets[j][keep[j]]),
+                    )
+        return FullOutput(vectors=vectors, tokens=[t for t in tokens if t is not None])
+
+    def _batches(self, texts: Sequence[str]) -> Iterator[_Batch]:
+        """Batches of texts of similar token length (longest first), so padding stays small."""
+        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            special = np.zeros((len(rows), width), dtype=np.bool_)
+            offsets = np.zeros((len(rows), width, 2), dtype=np.int64)
+            for j, i in enumerate(rows):
+                enc = encodings[i]
+                n = len(enc.ids)
+                ids[j, :n] = enc.ids
+                mask[j, :n] = 1
+                special[j, :n] = enc.special_tokens_mask
+                offsets[j, :n] = enc.offsets
+            yield _Batch(rows, ids, mask, special, offsets)
+
+
+def _mean_pool(hidden: Matrix, mask: npt.NDArray[np.int64]) -> Matrix:
+    weights = mask.astype(np.float32)[:, :, None]
+    summed = (hidden * weights).sum(axis=1)
+    pooled = summed / np.maximum(weights.sum(axis=1), 1e-9)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)

@@ -1,0 +1,83 @@
+"""Build :class:`Article` values from text or HTML, with limits checked and the text normalised."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from narrascope.extract import html_to_text, normalize_text
+from narrascope.types import DEFAULT_LIMITS, Article, InputError, Limits
+
+# Metadata keys that are Article fields; any other key goes into Article.meta.
+_FIELDS = ("url", "outlet", "published", "title", "lang")
+
+
+def article_from_text(text: str, id: str = "", *, limits: Limits = DEFAULT_LIMITS, **meta: object) -> Article:
+    """An article whose stored text is ``normalize_text(text)``.
+
+    Keywords ``source``, ``url``, ``outlet``, ``published``, ``title`` and ``lang`` fill the fields of
+    the same name; the others go into ``Article.meta`` as strings. Raises :class:`InputError` for an
+    empty or over-long text.
+    """
+    source = str(meta.pop("source", "") or "")
+    return text_article(text, id, source, meta, limits)
+
+
+def article_from_html(html: str, id: str = "", *, limits: Limits = DEFAULT_LIMITS, **meta: object) -> Article:
+    """An article from the main text of a page; ``title``, ``url``, ``outlet`` and ``published`` default
+    to what the page itself says (canonical link, site name, date)."""
+    source = str(meta.pop("source", "") or "")
+    return html_article(html, id, source, meta, limits)
+
+
+def text_article(text: str, id: str, source: str, meta: Mapping[str, object], limits: Limits) -> Article:
+    """:func:`article_from_text` with ``source`` apart, so ``meta`` may hold a "source" key of its own."""
+    where = source or "<text>"
+    if len(text) > limits.max_chars:
+        raise InputError(
+            where, f"text too long ({len(text):,} characters; the limit is {limits.max_chars:,})"
+        )
+    stored = normalize_text(text)
+    _check_content(stored, where, limits)
+    return _build(stored, id, source, meta)
+
+
+def html_article(html: str, id: str, source: str, meta: Mapping[str, object], limits: Limits) -> Article:
+    """:func:`article_from_html` with ``source`` apart."""
+    where = source or "<html>"
+    page = html_to_text(html, where, limits)
+    if not page.text.strip():
+        raise InputError(where, "empty document (no text found in the HTML)")
+    _check_content(page.text, where, limits)
+    merged = dict(meta)
+    found = {"title": page.title, "url": page.url, "outlet": page.sitename, "published": page.date}
+    for name, value in found.items():
+        if value and not merged.get(name):
+            merged[name] = value
+    return _build(page.text, id, source, merged)
+
+
+def _check_content(text: str, source: str, limits: Limits) -> None:
+    stripped = len(text.strip())
+    if stripped == 0:
+        raise InputError(source, "empty document (no text, or only whitespace)")
+    if stripped < limits.min_chars:
+        raise InputError(source, f"text too short ({stripped} characters; the minimum is {limits.min_chars})")
+    if len(text) > limits.max_chars:
+        raise InputError(
+            source, f"text too long ({len(text):,} characters; the limit is {limits.max_chars:,})"
+        )
+
+
+def _build(text: str, id: str, source: str, meta: Mapping[str, object]) -> Article:
+    fields = {name: _as_str(meta[name]) for name in _FIELDS if meta.get(name) is not None}
+    extra = tuple(sorted((str(k), _as_str(v)) for k, v in meta.items() if k not in _FIELDS and v is not None))
+    return Article(text=text, id=str(id), source=source, meta=extra, **fields)
+
+
+def _as_str(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)

@@ -1,0 +1,206 @@
+"""Read files and folders into articles: .txt, .html/.htm, .jsonl and .csv; one error per bad document."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from narrascope.ingest._article import html_article, text_article
+from narrascope.ingest._decode import decode_bytes
+from narrascope.types import DEFAULT_LIMITS, Article, DocumentError, InputError, Limits
+
+Item = Article | DocumentError
+_Reader = Callable[[Path, Limits], Iterator[Item]]
+_ID_PREFIX = "article"  # SemEval layouts: article111111111.txt has the id 111111111
+
+
+def iter_articles(paths: Sequence[str | Path], limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
+    """Yield an article, or a :class:`DocumentError` naming the input and the problem, per document.
+
+    Folders are read recursively in sorted order, skipping hidden files and folders and files of
+    unknown type. A bad file or JSONL/CSV line yields one error and reading goes on.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for file in _walk(path):
+                yield from _iter_file(file, limits)
+        elif path.exists():
+            yield from _iter_file(path, limits)
+        else:
+            yield DocumentError(str(path), "no such file or folder")
+
+
+def read_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Article]:
+    """The articles of one file; raises :class:`InputError` naming the file (and line) and the problem."""
+    if Path(path).is_dir():
+        raise InputError(str(path), "is a folder, not a file (iter_articles reads folders)")
+    articles: list[Article] = []
+    for item in _iter_file(Path(path), limits):
+        if isinstance(item, DocumentError):
+            raise InputError(item.source, item.problem)
+        articles.append(item)
+    return articles
+
+
+def file_id(path: Path) -> str:
+    """The id of a file's article: its stem, without a leading ``article`` (SemEval layouts)."""
+    stem = path.stem
+    if stem.startswith(_ID_PREFIX) and len(stem) > len(_ID_PREFIX):
+        return stem[len(_ID_PREFIX) :]
+    return stem
+
+
+def _walk(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and Path(name).suffix.lower() in _READERS:
+                found.append(Path(folder) / name)
+    return sorted(found)
+
+
+def _iter_file(path: Path, limits: Limits) -> Iterator[Item]:
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(_READERS))
+        yield DocumentError(str(path), f"unsupported file type {path.suffix or '(none)'!r}; known: {known}")
+        return
+    try:
+        yield from reader(path, limits)
+    except InputError as exc:
+        yield DocumentError(exc.source, exc.problem)
+    except OSError as exc:
+        yield DocumentError(str(path), f"could not be read ({exc.strerror or exc})")
+
+
+def _read_bytes(path: Path, limits: Limits) -> bytes:
+    size = path.stat().st_size  # checked before reading: a huge file is never loaded
+    if size > limits.max_bytes:
+        raise InputError(str(path), f"file too large ({size:,} bytes; the limit is {limits.max_bytes:,})")
+    with path.open("rb") as f:
+        data = f.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise InputError(str(path), f"file too large (over {limits.max_bytes:,} bytes)")
+    return data
+
+
+def _read_txt(path: Path, limits: Limits) -> Iterator[Item]:
+    text = decode_bytes(_read_bytes(path, limits), str(path))
+    yield text_article(text, file_id(path), str(path), {"file": path.name}, limits)
+
+
+def _read_html(path: Path, limits: Limits) -> Iterator[Item]:
+    html = decode_bytes(_read_bytes(path, limits), str(path), html=True)
+    yield html_article(html, file_id(path), str(path), {"file": path.name}, limits)
+
+
+def record_article(record: dict[str, Any], source: str, limits: Limits) -> Article:
+    """An article from one JSONL object or CSV row: ``id``, ``text`` or ``html``, and metadata keys."""
+    meta = {str(k): v for k, v in record.items() if v is not None and v != ""}
+    rid = meta.pop("id", "")
+    text, html = meta.pop("text", None), meta.pop("html", None)
+    if isinstance(text, str):
+        return text_article(text, str(rid), source, meta, limits)
+    if isinstance(html, str):
+        return html_article(html, str(rid), source, meta, limits)
+    if text is not None or html is not None:
+        raise InputError(source, "'text' and 'html' must be strings")
+    raise InputError(source, "empty document (no 'text' or 'html' field)")
+
+
+def _iter_jsonl(path: Path, limits: Limits) -> Iterator[Item]:
+    with path.open("rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            where = f"{path}:{lineno}"
+            if len(raw) > limits.max_bytes:
+                yield DocumentError(
+                    where, f"line too long ({len(raw):,} bytes; the limit is {limits.max_bytes:,})"
+                )
+                continue
+            if not raw.strip():
+                continue
+            try:
+                yield record_article(_json_object(raw, lineno == 1), where, limits)
+            except InputError as exc:
+                yield DocumentError(where, exc.problem)
+            except ValueError as exc:  # JSON syntax and UTF-8 errors
+                yield DocumentError(where, f"not a valid JSON line ({exc})")
+
+
+def _json_object(raw: bytes, first: bool) -> dict[str, Any]:
+    value = json.loads(raw.decode("utf-8-sig" if first else "utf-8"))
+    if not isinstance(value, dict):
+        raise ValueError(f"expected an object, found {type(value).__name__}")
+    return value
+
+
+def _iter_csv(path: Path, limits: Limits) -> Iterator[Item]:
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_bytes, 2 * limits.max_chars))
+    encoding = _csv_encoding(path)
+    with path.open("r", encoding=encoding, newline="") as f:
+        reader = csv.DictReader(f, restkey="_extra")
+        try:
+            header = reader.fieldnames or []
+        except UnicodeDecodeError as exc:
+            raise InputError(str(path), f"not valid {encoding} text ({exc.reason})") from None
+        if "text" not in header and "html" not in header:
+            raise InputError(
+                str(path), f"CSV header has no 'text' or 'html' column (found: {', '.join(header)})"
+            )
+        yield from _csv_rows(path, reader, encoding, limits)
+
+
+def _csv_rows(path: Path, reader: csv.DictReader[str], encoding: str, limits: Limits) -> Iterator[Item]:
+    while True:
+        where = f"{path}:{reader.line_num + 1}"
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            yield DocumentError(where, f"not valid {encoding} text ({exc.reason}); rest of file skipped")
+            return
+        except csv.Error as exc:
+            yield DocumentError(where, f"malformed CSV row ({exc})")
+            continue
+        try:
+            yield record_article(dict(row), where, limits)
+        except InputError as exc:
+            yield DocumentError(where, exc.problem)
+
+
+def _csv_encoding(path: Path) -> str:
+    with path.open("rb") as f:
+        sample = f.read(65536)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None or b"\x00" in sample:
+        raise InputError(str(path), "not text: its encoding could not be detected (binary file?)")
+    return str(best.encoding)
+
+
+_READERS: dict[str, _Reader] = {
+    ".txt": _read_txt,
+    ".text": _read_txt,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".jsonl": _iter_jsonl,
+    ".csv": _iter_csv,
+}

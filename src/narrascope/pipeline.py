@@ -1,0 +1,151 @@
+"""The Analyzer: prepare documents, one encoder pass per feature space, every detector on the shared output.
+
+Never prints; per-document failures come back as ``DocumentError`` values, never as exceptions.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from narrascope.analyze.base import Detector, Features, get_detector
+from narrascope.encode.base import get_encoder
+from narrascope.types import (
+    DEFAULT_LIMITS,
+    Analysis,
+    Article,
+    Document,
+    DocumentError,
+    InputError,
+    Limits,
+)
+
+DEFAULT_DETECTORS: tuple[str, ...] = ("genre", "frames")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One document's outcome in a batch: an analysis or an error, never both."""
+
+    analysis: Analysis | None = None
+    error: DocumentError | None = None
+
+
+class FeatureCache:
+    """Sentence embeddings per (space, sentence text), bounded; a run never encodes the same sentence twice."""
+
+    def __init__(self, max_items: int = 50_000) -> None:
+        self.max_items = max_items
+        self._rows: OrderedDict[tuple[str, str], npt.NDArray[np.float32]] = OrderedDict()
+
+    def encode(self, space: str, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        missing = sorted({t for t in texts if (space, t) not in self._rows})
+        if missing:
+            encoder = get_encoder(space)
+            for text, row in zip(missing, encoder.encode(missing), strict=True):
+                self._rows[(space, text)] = row
+        out = np.stack([self._rows[(space, t)] for t in texts]) if texts else None
+        for t in texts:
+            self._rows.move_to_end((space, t))
+        while len(self._rows) > self.max_items:
+            self._rows.popitem(last=False)
+        if out is None:
+            return np.zeros((0, get_encoder(space).dim), dtype=np.float32)
+        return out
+
+
+class Analyzer:
+    """Runs detectors over articles. Parameters are stored as given; models load on first use."""
+
+    def __init__(
+        self,
+        detectors: Sequence[str] = DEFAULT_DETECTORS,
+        limits: Limits = DEFAULT_LIMITS,
+        batch_size: int = 16,
+    ) -> None:
+        self.detectors = tuple(detectors)
+        self.limits = limits
+        self.batch_size = batch_size
+        self._loaded: list[Detector] | None = None
+        self._cache = FeatureCache()
+
+    @property
+    def loaded_detectors(self) -> list[Detector]:
+        if self._loaded is None:
+            self._loaded = [get_detector(name) for name in self.detectors]
+        return self._loaded
+
+    def model_versions(self) -> dict[str, str]:
+        return {d.name: d.model_version for d in self.loaded_detectors}
+
+    def prepare(self, article: Article) -> Document:
+        from narrascope.extract import prepare
+
+        if not article.text.strip():
+            raise InputError(article.source or article.id, "empty document")
+        if len(article.text) > self.limits.max_chars:
+            raise InputError(
+                article.source or article.id,
+                f"document has {len(article.text):,} characters, over the limit of {self.limits.max_chars:,}",
+            )
+        return prepare(article)
+
+    def features(self, docs: Sequence[Document]) -> list[Features]:
+        """Lazy shared features: each space is encoded on first use, once per document."""
+
+        def computer(doc: Document) -> Callable[[str], npt.NDArray[np.float32]]:
+            return lambda space: self._cache.encode(space, doc.sentence_texts())
+
+        return [Features(compute=computer(doc)) for doc in docs]
+
+    def analyze_documents(self, docs: Sequence[Document]) -> list[Analysis]:
+        feats = self.features(docs)
+        per_detector = [d.detect_batch(docs, feats) for d in self.loaded_detectors]
+        return [
+            Analysis(document=doc, results=tuple(results[i] for results in per_detector))
+            for i, doc in enumerate(docs)
+        ]
+
+    def analyze(self, article: Article) -> Analysis:
+        """Analyse one article; raises ``InputError`` when it cannot be prepared."""
+        return self.analyze_documents([self.prepare(article)])[0]
+
+    def run(self, items: Iterable[Article | DocumentError]) -> Iterator[Outcome]:
+        """Analyse a stream in batches, in input order; errors are yielded in place and the run goes on."""
+        pending: list[Article | DocumentError] = []
+        for item in items:
+            pending.append(item)
+            if sum(isinstance(p, Article) for p in pending) >= self.batch_size:
+                yield from self._flush(pending)
+                pending = []
+        yield from self._flush(pending)
+
+    def _flush(self, items: Sequence[Article | DocumentError]) -> Iterator[Outcome]:
+        prepared: list[Outcome | Document] = []
+        for item in items:
+            if isinstance(item, DocumentError):
+                prepared.append(Outcome(error=item))
+                continue
+            try:
+                prepared.append(self.prepare(item))
+            except InputError as exc:
+                prepared.append(Outcome(error=DocumentError(exc.source, exc.problem)))
+        docs = [p for p in prepared if isinstance(p, Document)]
+        analyses = iter(self.analyze_documents(docs)) if docs else iter(())
+        for p in prepared:
+            yield Outcome(analysis=next(analyses)) if isinstance(p, Document) else p
+
+
+def analyze(text: str | None = None, *, html: str | None = None, detectors: Sequence[str] = DEFAULT_DETECTORS,
+            **meta: str) -> Analysis:
+    """Analyse one text (or saved HTML page) with a fresh ``Analyzer``: the convenience wrapper."""
+    from narrascope.ingest import article_from_html, article_from_text
+
+    if (text is None) == (html is None):
+        raise TypeError("pass exactly one of text= or html=")
+    article = article_from_text(text, **meta) if text is not None else article_from_html(html or "", **meta)
+    return Analyzer(detectors=detectors).analyze(article)

@@ -1,0 +1,107 @@
+"""``predict``: a folder of ``*.txt`` articles in, exactly the official submission format of a task out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from narrascope.analyze.base import available
+from narrascope.analyze.techniques import span_rows, st3_rows
+from narrascope.pipeline import Analyzer
+from narrascope.types import Analysis, DocumentError, InputError, NarrascopeError
+
+Formatter = Callable[[Analysis], list[str]]
+
+
+@dataclass(frozen=True)
+class PredictTask:
+    name: str
+    detector: str
+    format_rows: Formatter
+
+
+def _st1(a: Analysis) -> list[str]:
+    r = a.result("genre")
+    label = r.findings[0].label if r and r.findings else "reporting"
+    return [f"{a.document.article.id}\t{label}"]
+
+
+def _st2(a: Analysis) -> list[str]:
+    r = a.result("frames")
+    labels = ",".join(f.label for f in r.findings) if r else ""
+    return [f"{a.document.article.id}\t{labels}"]
+
+
+TASKS: dict[str, PredictTask] = {
+    "semeval2023-st1": PredictTask("semeval2023-st1", "genre", _st1),
+    "semeval2023-st2": PredictTask("semeval2023-st2", "frames", _st2),
+    "semeval2023-st3": PredictTask("semeval2023-st3", "techniques", st3_rows),
+    "spans": PredictTask("spans", "techniques", span_rows),
+    "semeval2025-st1": PredictTask("semeval2025-st1", "framing", _st1),
+    "semeval2025-st2": PredictTask("semeval2025-st2", "narratives", _st1),
+    "semeval2025-st3": PredictTask("semeval2025-st3", "narratives", _st1),
+}
+
+
+class MissingDetectorError(NarrascopeError):
+    """The task needs a detector this installation does not have."""
+
+
+@dataclass(frozen=True)
+class PredictSummary:
+    written: int
+    errors: tuple[DocumentError, ...]
+
+
+def task_for(name: str) -> PredictTask:
+    if name not in TASKS:
+        raise KeyError(f"unknown task {name!r}; tasks: {', '.join(TASKS)}")
+    task = TASKS[name]
+    if not any(n.split(".")[0] == task.detector for n in available()):
+        raise MissingDetectorError(
+            f"task {name} needs the {task.detector!r} detector, which is not available in this version "
+            f"(available: {', '.join(available())})"
+        )
+    return task
+
+
+def read_folder(folder: Path) -> Iterator[tuple[Path, str] | DocumentError]:
+    """Every ``*.txt`` in ``folder`` (sorted) with its text, or an error naming the file."""
+    from narrascope.ingest import read_file
+
+    if not folder.is_dir():
+        raise InputError(str(folder), "not a folder")
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            yield from ((path, a.text) for a in read_file(path))
+        except InputError as exc:
+            yield DocumentError(exc.source, exc.problem)
+
+
+def predict(task_name: str, input_dir: Path, out: Path, analyzer: Analyzer | None = None) -> PredictSummary:
+    """Write the official format of ``task_name`` for every article of ``input_dir`` to ``out``."""
+    from narrascope.types import Article
+
+    task = task_for(task_name)
+    analyzer = analyzer or Analyzer(detectors=(task.detector,))
+    items: list[Article | DocumentError] = []
+    for item in read_folder(input_dir):
+        if isinstance(item, DocumentError):
+            items.append(item)
+            continue
+        path, text = item
+        items.append(Article(text=text, id=path.stem.removeprefix("article"), source=str(path),
+                             meta=(("file", path.name),)))
+    errors: list[DocumentError] = []
+    written = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as f:
+        for outcome in analyzer.run(items):
+            if outcome.error is not None:
+                errors.append(outcome.error)
+            elif outcome.analysis is not None:
+                for row in task.format_rows(outcome.analysis):
+                    f.write(row + "\n")
+                written += 1
+    return PredictSummary(written, tuple(errors))

@@ -1,0 +1,80 @@
+"""The article body of the HTML page: exact text, paragraphs, highlights, evidence underlines and anchors.
+
+The text is cut at every boundary of every span (paragraphs, findings, evidence sentences, entity mentions);
+each segment is escaped and wrapped once, so overlapping findings never need overlapping tags, and stripping
+the tags and unescaping the entities gives back ``Article.text`` exactly.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from narrascope.report._model import Mark, PageModel, evidence_id, mention_id
+from narrascope.report._segments import Segment, segments
+from narrascope.types import Document, Span
+
+_PARA, _MARK, _EVID, _MENTION = range(4)
+
+
+def esc(s: str) -> str:
+    """HTML-escape text or an attribute value; a CR becomes ``&#13;`` (parsers turn a raw CR into LF)."""
+    return escape(s, quote=True).replace("\r", "&#13;")
+
+
+def render_article(doc: Document, model: PageModel) -> str:
+    """``<article id="text">`` with the whole text; the caller puts it in a ``white-space: pre-wrap`` box."""
+    text = doc.text
+    paragraphs = sorted(doc.paragraphs, key=lambda s: (s.start, s.end))
+    marks = [Span(m.finding.start or 0, m.finding.end or 0) for m in model.marks]
+    parts = ['<article id="text" dir="auto"' + (f' lang="{esc(doc.lang)}"' if doc.lang else "") + ">"]
+    current: int | None = None
+    for seg in segments(len(text), [paragraphs, marks, model.evidence, model.mentions]):
+        para = seg.cover[_PARA][0] if seg.cover[_PARA] else None
+        if para != current:
+            parts.append("</p>" if current is not None else "")
+            parts.append(f'<p data-para="{para}">' if para is not None else "")
+            current = para
+        parts.append(_anchors(seg, model))
+        parts.append(_wrap(seg, model, esc(text[seg.start : seg.end])))
+    parts.append("</p>" if current is not None else "")
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def _anchors(seg: Segment, model: PageModel) -> str:
+    """Empty targets for the side panel's links, one per evidence sentence or mention starting here."""
+    ids = [evidence_id(model.evidence[i]) for i in seg.starting[_EVID]]
+    ids += [mention_id(model.mentions[i]) for i in seg.starting[_MENTION]]
+    return "".join(f'<span class="anchor" id="{i}"></span>' for i in ids)
+
+
+def _wrap(seg: Segment, model: PageModel, inner: str) -> str:
+    if seg.cover[_MARK]:
+        inner = _mark([model.marks[i] for i in seg.cover[_MARK]], inner)
+    if seg.cover[_MENTION]:
+        inner = f'<span class="mention">{inner}</span>'
+    if seg.cover[_EVID]:
+        cited = sorted({c for i in seg.cover[_EVID] for c in model.cited_by[model.evidence[i]]})
+        inner = f'<span class="ev" title="{esc("Evidence for: " + "; ".join(cited))}">{inner}</span>'
+    return inner
+
+
+def _mark(covering: list[Mark], inner: str) -> str:
+    """One ``<mark>``: colour of the best-scoring finding, a stripe when several labels cover the segment."""
+    best: dict[str, Mark] = {}
+    for m in sorted(covering, key=lambda m: (-m.finding.score, m.task, m.info.name)):
+        best.setdefault(m.cls, m)
+    ordered = list(best.values())
+    keys = " ".join(best)
+    cls = ordered[0].cls + (" multi" if len(ordered) > 1 else "")
+    names = " ".join(m.info.name.replace(" ", "_") for m in ordered)
+    tip = "\n\n".join(_tip(m) for m in ordered)
+    return (
+        f'<mark class="{cls}" data-keys="{keys}" data-labels="{esc(names)}" tabindex="0" '
+        f'title="{esc(tip)}">{inner}</mark>'
+    )
+
+
+def _tip(m: Mark) -> str:
+    head = f"{m.info.display} ({m.finding.score:.2f})"
+    return head + (f"\n{m.info.definition}" if m.info.definition else "")

@@ -1,0 +1,86 @@
+"""One self-contained HTML5 page for one analysis: highlighted article beside a panel of findings.
+
+No external resources: the stylesheet and the one script are inline, and a Content-Security-Policy allows
+exactly those two (by their SHA-256) and nothing else. Every piece of article text, label and attribute is
+escaped; data reach the script only through ``data-`` attributes, never inside the script.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from functools import cache
+from importlib import resources
+
+from narrascope.report._article import esc, render_article
+from narrascope.report._model import build
+from narrascope.report._panel import render_panel
+from narrascope.types import Analysis
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files("narrascope.report").joinpath(name).read_text(encoding="utf-8")
+
+
+def _sha256(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def csp(style: str, script: str) -> str:
+    """Nothing may load; only the page's own stylesheet and script (by hash) may run."""
+    return (
+        f"default-src 'none'; style-src {_sha256(style)}; script-src {_sha256(script)}; "
+        "img-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def to_html(analysis: Analysis) -> str:
+    """The page as a string (UTF-8 when written)."""
+    model = build(analysis)
+    article = render_article(analysis.document, model)
+    panel = render_panel(analysis, model)  # before the stylesheet: role badges add colour classes
+    style = _asset("page.css") + model.classes.css()
+    script = _asset("page.js")
+    art = analysis.document.article
+    title = art.title or f"Article {art.id}"
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{esc(csp(style, script))}">',
+            '<meta name="referrer" content="no-referrer">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="generator" content="narrascope">',
+            f"<title>Narrascope: {esc(title)}</title>",
+            f"<style>{style}</style>",
+            "</head>",
+            "<body>",
+            _header(analysis),
+            f'<div class="layout"><main>{article}</main>{panel}</div>',
+            f"<footer>Narrascope analysis, schema {esc(analysis.schema_version)}. "
+            "Highlights are model predictions, not verdicts.</footer>",
+            f"<script>{script}</script>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def _header(analysis: Analysis) -> str:
+    doc = analysis.document
+    art = doc.article
+    heading = esc(art.title) if art.title else f"Article <code>{esc(art.id)}</code>"
+    facts = [f"id {art.id}"] if art.title else []
+    facts += [f"{k} {v}" for k, v in (("outlet", art.outlet), ("published", art.published)) if v]
+    facts += [
+        f"language {doc.lang or '?'} ({doc.lang_score:.2f})",
+        f"{len(doc.text):,} characters",
+        f"{len(doc.sentences)} sentences",
+        f"{len(doc.paragraphs)} paragraphs",
+    ]
+    return f'<header class="page"><h1>{heading}</h1><p class="facts">{esc(" · ".join(facts))}</p></header>'

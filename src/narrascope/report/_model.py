@@ -1,0 +1,71 @@
+"""What the HTML page draws, gathered once from an analysis: colour classes, evidence, entity anchors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from narrascope.labels import FALLBACK_COLOR, LabelInfo, is_hex_color
+from narrascope.report._common import document_level, entities, info, located
+from narrascope.types import Analysis, Finding, Span
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A located finding to highlight, with its task, label definition and colour class."""
+
+    finding: Finding
+    task: str
+    info: LabelInfo
+    cls: str
+
+
+@dataclass
+class Classes:
+    """One CSS class per (kind, label): ``k0``, ``k1``... with the label's colour as background."""
+
+    colors: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+    def get(self, task: str, label: str) -> str:
+        key = (task, label)
+        if key not in self.colors:
+            color = info(task, label).color
+            self.colors[key] = (f"k{len(self.colors)}", color if is_hex_color(color) else FALLBACK_COLOR)
+        return self.colors[key][0]
+
+    def css(self) -> str:
+        return "".join(f".{cls}{{background-color:{color}}}\n" for cls, color in self.colors.values())
+
+
+@dataclass
+class PageModel:
+    marks: list[Mark]
+    evidence: list[Span]  # unique evidence sentences, in text order
+    cited_by: dict[Span, list[str]]  # evidence sentence -> what it supports, in words
+    mentions: list[Span]  # unique entity mention spans, in text order
+    classes: Classes
+
+
+def build(analysis: Analysis) -> PageModel:
+    classes = Classes()
+    marks: list[Mark] = []
+    cited_by: dict[Span, list[str]] = {}
+    mentions: set[Span] = set()
+    for result in sorted(analysis.results, key=lambda r: r.task):
+        for f in located(result.findings):
+            marks.append(Mark(f, result.task, info(result.task, f.label), classes.get(result.task, f.label)))
+        for f in document_level(result.findings):
+            for e in f.evidence:
+                cited_by.setdefault(e, []).append(info(result.task, f.label).display)
+        for f in entities(result.findings):
+            if f.span is not None and f.span.end > f.span.start:
+                mentions.add(f.span)
+    evidence = sorted(cited_by, key=lambda s: (s.start, s.end))
+    return PageModel(marks, evidence, cited_by, sorted(mentions, key=lambda s: (s.start, s.end)), classes)
+
+
+def evidence_id(span: Span) -> str:
+    return f"ev-{span.start}-{span.end}"
+
+
+def mention_id(span: Span) -> str:
+    return f"en-{span.start}-{span.end}"

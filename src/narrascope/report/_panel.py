@@ -1,0 +1,113 @@
+"""The side panel of the HTML page: per detector, labels with scores, evidence links, entities, a legend."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from narrascope.report._article import esc
+from narrascope.report._common import (
+    clean,
+    document_level,
+    entities,
+    entity_name,
+    fine_roles,
+    info,
+    located,
+    other_attrs,
+    snippet,
+    task_title,
+)
+from narrascope.report._model import PageModel, evidence_id, mention_id
+from narrascope.types import Analysis, DetectorResult, Finding, Span
+
+
+def render_panel(analysis: Analysis, model: PageModel) -> str:
+    parts = ['<aside id="panel" aria-label="Findings">']
+    if analysis.warnings:
+        items = "".join(f"<li>{esc(w)}</li>" for w in analysis.warnings)
+        parts.append(f'<section class="warnings"><h2>Warnings</h2><ul>{items}</ul></section>')
+    for result in analysis.results:
+        parts.append(_section(analysis, result, model))
+    if not analysis.results:
+        parts.append("<p>No detector ran.</p>")
+    parts.append("</aside>")
+    return "".join(parts)
+
+
+def _section(analysis: Analysis, result: DetectorResult, model: PageModel) -> str:
+    title = esc(task_title(result.task))
+    about = esc(f"{result.detector}, model {result.model_version}")
+    parts = [f'<section class="task" data-task="{esc(result.task)}"><h2 title="{about}">{title}</h2>']
+    doc_level = document_level(result.findings)
+    if doc_level:
+        rows = "".join(_row(analysis, result.task, f) for f in doc_level)
+        parts.append(f'<ul class="scores">{rows}</ul>')
+    parts.append(_legend(result, model))
+    parts.append(_entities(analysis, result, model))
+    if not result.findings:
+        parts.append('<p class="none">Nothing found.</p>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _row(analysis: Analysis, task: str, f: Finding) -> str:
+    li = info(task, f.label)
+    score = f"{f.score:.2f}"
+    parts = [
+        f'<li title="{esc(li.definition)}"><span class="name">{esc(li.display)}</span> '
+        f'<meter min="0" max="1" value="{max(0.0, min(1.0, f.score)):.4f}">{score}</meter> '
+        f'<span class="score">{score}</span>'
+    ]
+    if f.attrs:
+        pairs = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in f.attrs)
+        parts.append(f'<dl class="attrs">{pairs}</dl>')
+    if f.evidence:
+        links = "".join(f"<li>{_evidence_link(analysis, e)}</li>" for e in f.evidence)
+        parts.append(f'<ol class="evidence">{links}</ol>')
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def _evidence_link(analysis: Analysis, span: Span) -> str:
+    doc = analysis.document
+    number = doc.sentences.index(span) + 1 if span in doc.sentences else None
+    where = f"sentence {number}" if number else f"characters {span.start}-{span.end}"
+    return f'<a href="#{evidence_id(span)}">{esc(where)}</a>: “{esc(snippet(doc.text, span, 100))}”'
+
+
+def _legend(result: DetectorResult, model: PageModel) -> str:
+    """The labels highlighted in the text, with counts; with JavaScript, each button toggles its highlight."""
+    counts = Counter(f.label for f in located(result.findings))
+    if not counts:
+        return ""
+    items = []
+    for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        li = info(result.task, label)
+        cls = model.classes.get(result.task, label)
+        items.append(
+            f'<li><button type="button" class="lg" data-key="{cls}" aria-pressed="true" '
+            f'title="{esc(li.definition)}"><span class="sw {cls}"></span>'
+            f'<span class="name">{esc(li.display)}</span> <span class="n">{n}</span></button></li>'
+        )
+    hint = '<p class="hint">Select a label to hide or show its highlights.</p>'
+    return f'<ul class="legend">{"".join(items)}</ul>{hint}'
+
+
+def _entities(analysis: Analysis, result: DetectorResult, model: PageModel) -> str:
+    items = []
+    for f in entities(result.findings):
+        name = esc(clean(entity_name(f, analysis.document.text))[:80])
+        if f.span is not None and f.span.end > f.span.start:
+            name = f'<a href="#{mention_id(f.span)}">{name}</a>'
+        main = f.attr("main_role")
+        badges = [_badge(model, main, main, "main")]
+        badges += [_badge(model, role, main, "fine") for role in fine_roles(f)]
+        extra = "".join(f' <span class="attr">{esc(k)}: {esc(v)}</span>' for k, v in other_attrs(f))
+        items.append(f'<li>{name} {"".join(badges)} <span class="score">{f.score:.2f}</span>{extra}</li>')
+    return f'<ul class="entities">{"".join(items)}</ul>' if items else ""
+
+
+def _badge(model: PageModel, role: str, main: str, kind: str) -> str:
+    li = info("roles", role)
+    cls = model.classes.get("roles", role if li.definition else main)
+    return f'<span class="badge {kind} {cls}" title="{esc(li.definition)}">{esc(li.display)}</span>'

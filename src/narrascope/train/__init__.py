@@ -1,0 +1,24 @@
+"""Training entry points (need the ``train`` extra). ``train(detector, data, out)`` dispatches by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def train(detector: str, data: Path, out: Path | None, limit: int | None = None,
+          log: Callable[[str], None] = lambda s: None) -> Any:
+    """Train a built-in detector from the corpora folder ``data``; writes the model folder to ``out``."""
+    from narrascope.analyze.doclabels import model_dir
+
+    out = out or model_dir(detector)
+    if detector in ("genre", "frames"):
+        from narrascope.train.heads import train_head
+
+        return train_head(detector, data, out, limit=limit, log=log)
+    if detector == "techniques":
+        from narrascope.train.techniques import train_techniques
+
+        return train_techniques(data, out, limit=limit, log=log)
+    raise KeyError(f"no training recipe for detector {detector!r}; trainable: genre, frames, techniques")

@@ -1,0 +1,222 @@
+"""Training of the document-level heads (genre, frames) on the SemEval-2023 Task 3 layout.
+
+Needs the ``train`` extra (scikit-learn). Reproduces the committed models:
+``narrascope train genre --data ../shared/datasets`` and ``narrascope train frames --data ../shared/datasets``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from narrascope.analyze.heads import LinearHead, pool
+from narrascope.datasets.semeval2023 import LabelledDoc, load_subtask
+from narrascope.datasets.split import split_by_id
+from narrascope.extract import prepare
+from narrascope.pipeline import FeatureCache
+
+GENRES = ["opinion", "reporting", "satire"]
+FRAMES = [
+    "Economic", "Capacity_and_resources", "Morality", "Fairness_and_equality",
+    "Legality_Constitutionality_and_jurisprudence", "Policy_prescription_and_evaluation",
+    "Crime_and_punishment", "Security_and_defense", "Health_and_safety", "Quality_of_life",
+    "Cultural_identity", "Public_opinion", "Political", "External_regulation_and_reputation",
+]
+TERMS = (
+    "Trained on the SemEval-2023 Task 3 training data, released for research within the shared task and not "
+    "for redistribution; the weights are a derived model, the data is not included."
+)
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class HeadSpec:
+    task: str
+    subtask: int
+    labels: list[str]
+    multi_label: bool
+    metric: str
+
+
+SPECS = {
+    "genre": HeadSpec("genre", 1, GENRES, False, "macro-F1"),
+    "frames": HeadSpec("frames", 2, FRAMES, True, "micro-F1"),
+}
+
+
+@dataclass
+class TrainReport:
+    task: str
+    n_train: int
+    n_val: int
+    validation: dict[str, float] = field(default_factory=dict)
+    out: Path | None = None
+
+
+def document_vectors(docs: Sequence[LabelledDoc], space: str, log: Log) -> npt.NDArray[np.float32]:
+    cache = FeatureCache(max_items=10)
+    rows = []
+    for k, d in enumerate(docs):
+        doc = prepare(d.article)
+        rows.append(pool(cache.encode(space, doc.sentence_texts())))
+        if (k + 1) % 100 == 0:
+            log(f"  encoded {k + 1}/{len(docs)} documents")
+    return np.stack(rows)
+
+
+def label_matrix(docs: Sequence[LabelledDoc], labels: list[str]) -> npt.NDArray[np.int_]:
+    index = {lab: i for i, lab in enumerate(labels)}
+    y = np.zeros((len(docs), len(labels)), dtype=int)
+    for r, d in enumerate(docs):
+        for lab in d.labels:
+            if lab in index:
+                y[r, index[lab]] = 1
+    return y
+
+
+def fit_head(spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_], space: str,
+             c: float = 1.0) -> LinearHead:
+    from sklearn.linear_model import LogisticRegression
+
+    if not spec.multi_label:
+        target = y.argmax(axis=1)
+        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(x, target)
+        coef = np.zeros((len(spec.labels), x.shape[1]), dtype=np.float32)
+        icpt = np.full(len(spec.labels), -30.0, dtype=np.float32)
+        if len(clf.classes_) == 2:  # binary case: sklearn keeps one row
+            coef[clf.classes_[1]], icpt[clf.classes_[1]], icpt[clf.classes_[0]] = clf.coef_[0], clf.intercept_[0], 0
+        else:
+            coef[clf.classes_], icpt[clf.classes_] = clf.coef_, clf.intercept_
+        return LinearHead(spec.task, "1", space, spec.labels, False, coef, icpt, np.zeros(len(spec.labels)))
+    coefs, icpts = [], []
+    for j in range(y.shape[1]):
+        if y[:, j].min() == y[:, j].max():
+            coefs.append(np.zeros(x.shape[1]))
+            icpts.append(10.0 if y[0, j] else -10.0)
+            continue
+        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(x, y[:, j])
+        coefs.append(clf.coef_[0])
+        icpts.append(float(clf.intercept_[0]))
+    thresholds = np.full(y.shape[1], 0.5, dtype=np.float32)
+    return LinearHead(spec.task, "1", space, spec.labels, True, np.array(coefs, dtype=np.float32),
+                      np.array(icpts, dtype=np.float32), thresholds)
+
+
+def tune_thresholds(spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_], space: str,
+                    c: float, folds: int = 4) -> npt.NDArray[np.float32]:
+    """Per-label cut-offs maximising micro-F1 contribution on out-of-fold predictions of the training part."""
+    oof = np.zeros(y.shape, dtype=np.float32)
+    order = np.arange(len(y))
+    for k in range(folds):
+        test = order % folds == k
+        head = fit_head(spec, x[~test], y[~test], space, c)
+        oof[test] = head.scores(x[test])
+    grid = np.linspace(0.1, 0.9, 33)
+    best = np.full(y.shape[1], 0.5, dtype=np.float32)
+    for j in range(y.shape[1]):
+        f1s = [_f1(y[:, j], oof[:, j] >= t) for t in grid]
+        best[j] = grid[int(np.argmax(f1s))]
+    return best
+
+
+def _f1(gold: npt.NDArray[np.int_], pred: npt.NDArray[np.bool_]) -> float:
+    tp = float(np.sum(gold.astype(bool) & pred))
+    denom = float(gold.sum() + pred.sum())
+    return 2 * tp / denom if denom else 0.0
+
+
+def predict_labels(head: LinearHead, x: npt.NDArray[np.float32]) -> list[list[str]]:
+    scores = head.scores(x)
+    if not head.multi_label:
+        return [[head.labels[int(np.argmax(r))]] for r in scores]
+    return [[head.labels[j] for j in range(len(r)) if r[j] >= head.thresholds[j]] for r in scores]
+
+
+def score(spec: HeadSpec, gold: list[list[str]], pred: list[list[str]]) -> float:
+    from narrascope.scoring import score_st1, score_st2
+
+    ids = [str(i) for i in range(len(gold))]
+    if spec.multi_label:
+        return score_st2(dict(zip(ids, gold, strict=True)), dict(zip(ids, pred, strict=True))).official
+    return score_st1(dict(zip(ids, [g[0] for g in gold], strict=True)),
+                     dict(zip(ids, [p[0] for p in pred], strict=True))).official
+
+
+def train_head(task: str, data: Path, out: Path | None = None, *, space: str = "multi", c: float = 1.0,
+               limit: int | None = None, log: Log = lambda s: None) -> TrainReport:
+    """Fit on the training part of a by-id split, report validation figures per language, refit on all."""
+    spec = SPECS[task]
+    docs = load_subtask(data, spec.subtask, limit=limit)
+    log(f"{task}: {len(docs)} labelled documents; encoding with the {space!r} encoder")
+    x = document_vectors(docs, space, log)
+    y = label_matrix(docs, spec.labels)
+    train_ids, _ = split_by_id([d.article.id for d in docs], [d.article.lang for d in docs])
+    is_train = np.array([d.article.id in train_ids for d in docs])
+    report = TrainReport(task, int(is_train.sum()), int((~is_train).sum()))
+    head = _fit_tuned(spec, x[is_train], y[is_train], space, c)
+    report.validation = _validate(spec, head, docs, x, ~is_train)
+    for key, value in report.validation.items():
+        log(f"  validation {spec.metric} {key}: {value:.4f}")
+    final = _fit_tuned(spec, x, y, space, c)
+    final.info = _info(spec, report, limit, c)
+    if out is not None:
+        final.save(out)
+        write_card(out, spec, report)
+        report.out = out
+    return report
+
+
+def _fit_tuned(spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_], space: str,
+               c: float) -> LinearHead:
+    head = fit_head(spec, x, y, space, c)
+    if spec.multi_label and len(y) >= 8:
+        head.thresholds = tune_thresholds(spec, x, y, space, c)
+    return head
+
+
+def _validate(spec: HeadSpec, head: LinearHead, docs: Sequence[LabelledDoc], x: npt.NDArray[np.float32],
+              mask: npt.NDArray[np.bool_]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    langs = sorted({d.article.lang for d in docs})
+    for lang in [*langs, "all"]:
+        sel = [i for i, d in enumerate(docs) if mask[i] and (lang == "all" or d.article.lang == lang)]
+        if sel:
+            pred = predict_labels(head, x[sel])
+            out[lang] = round(score(spec, [list(docs[i].labels) for i in sel], pred), 4)
+    return out
+
+
+def _info(spec: HeadSpec, report: TrainReport, limit: int | None, c: float) -> dict[str, Any]:
+    return {
+        "task": f"SemEval-2023 Task 3 subtask {spec.subtask} ({spec.task})",
+        "training_data": "semeval2023_task3 train, languages en fr de it pl ru" + (f" (first {limit}/lang)"
+                                                                                if limit else ""),
+        "validation_split": "per language, the highest 25% of document ids (later collection batches)",
+        "validation_metric": spec.metric,
+        "validation": report.validation,
+        "n_train": report.n_train,
+        "n_val": report.n_val,
+        "hyperparameters": {"C": c, "class_weight": "balanced", "pooling": "mean+max"},
+        "terms": TERMS,
+    }
+
+
+def write_card(folder: Path, spec: HeadSpec, report: TrainReport) -> None:
+    rows = "\n".join(f"| {k} | {v:.4f} |" for k, v in report.validation.items())
+    (folder / "MODEL_CARD.md").write_text(
+        f"# {spec.task} head\n\n"
+        f"Linear head over mean+max pooled multilingual sentence embeddings; labels: "
+        f"{', '.join(spec.labels)}.\n\n"
+        f"## Data and terms\n{TERMS}\n\n"
+        f"## Validation ({spec.metric}, by-id split: the top 25% of ids per language, "
+        f"{report.n_train} train / {report.n_val} validation documents)\n\n| language | {spec.metric} |\n"
+        f"|---|---|\n{rows}\n\nThe committed model is then refit on all the training documents.\n\n"
+        f"## Retrain\n`narrascope train {spec.task} --data ../shared/datasets`\n\n"
+        f"## Limits\nDocument-level only; trained on news of 2020-2022 in six languages; satire is rare in "
+        f"the data and the hardest class.\n"
+    )
