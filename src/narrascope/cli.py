@@ -99,7 +99,8 @@ def predict(task: str, input_dir: Path, out: Path, mentions: Path | None) -> Non
 @click.option("--pred", type=click.Path(path_type=Path, exists=True), required=True)
 def evaluate(task: str, gold: Path, pred: Path) -> None:
     """Score predictions with the official scorer of TASK; the official figure is printed last."""
-    from narrascope.scoring import TASKS, evaluate as run_evaluate
+    from narrascope.scoring import TASKS
+    from narrascope.scoring import evaluate as run_evaluate
 
     if task not in TASKS:
         _fail(f"unknown task {task!r}; tasks: {', '.join(TASKS)}")
@@ -128,6 +129,92 @@ def train(detector: str, data: Path, out: Path | None, limit: int | None) -> Non
         _fail(str(exc).strip("'\""))
         return
     click.echo(f"wrote {report.out}", err=True)
+
+
+@main.group()
+def corpus() -> None:
+    """Corpus analysis: a DuckDB store, resumable runs, the corpus report, export."""
+
+
+@corpus.command("analyze")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--db", type=click.Path(path_type=Path), default="narrascope.duckdb", show_default=True)
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
+@click.option("--address", help="Ray cluster address (with --engine ray).")
+@click.option("--detectors", default=",".join(DEFAULT_DETECTORS), show_default=True,
+              help="Comma-separated detector names.")
+@click.option("--batch-size", type=click.IntRange(1), default=16, show_default=True,
+              help="Documents per batch; each batch is committed as it completes.")
+def corpus_analyze(inputs: tuple[Path, ...], db: Path, engine: str, address: str | None, detectors: str,
+                   batch_size: int) -> None:
+    """Analyse INPUT... into the store; re-running skips documents already stored."""
+    from narrascope.corpus import analyze_corpus
+
+    try:
+        s = analyze_corpus(inputs, db, detectors=[d for d in detectors.split(",") if d], engine=engine,
+                           address=address, batch_size=batch_size)
+    except NarrascopeError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"run {s.run_id}: {s.analyzed} analysed, {s.skipped} already stored, {s.errors} failed "
+               f"({s.rate:.1f} articles/s) into {s.db}", err=True)
+    if s.errors:
+        _fail(f"{s.errors} documents failed; see the errors table of {s.db}", code=1)
+
+
+@corpus.command("report")
+@click.option("--db", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+def corpus_report(db: Path, out: Path) -> None:
+    """Write the corpus report: one self-contained HTML file with charts and their data tables."""
+    from narrascope.corpus import write_report
+
+    click.echo(f"wrote {write_report(db, out)}", err=True)
+
+
+@corpus.command("export")
+@click.option("--db", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "jsonl"]), required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder to write the tables to.")
+def corpus_export(db: Path, fmt: str, out: Path) -> None:
+    """Export articles (metadata columns kept), findings, errors, runs and claim matches."""
+    from narrascope.corpus import export
+
+    summary = export(db, fmt, out)
+    for table, path in summary.files.items():
+        click.echo(f"{path}: {summary.rows[table]} rows", err=True)
+
+
+@corpus.command("claims")
+@click.option("--db", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True)
+@click.option("--claims", "claims_file", type=click.Path(path_type=Path, exists=True), required=True,
+              help="CSV id,claim,date,url, or the EUvsDisinfo posts.csv export.")
+@click.option("--threshold", type=float, default=0.7, show_default=True, help="Minimum cosine similarity.")
+def corpus_claims(db: Path, claims_file: Path, threshold: float) -> None:
+    """Match stored sentences against known claims; the matches are saved for the report."""
+    from narrascope.corpus import match_claims_file
+
+    try:
+        matches = match_claims_file(db, claims_file, threshold)
+    except NarrascopeError as exc:
+        _fail(str(exc))
+        return
+    for m in matches:
+        click.echo(f"{m.score:.3f}\t{m.article_id}\t{m.claim_id}\t{m.sentence}")
+    click.echo(f"{len(matches)} sentences match a known claim", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--db", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="A corpus store.")
+@click.option("--detectors", default=",".join(DEFAULT_DETECTORS), show_default=True,
+              help="Comma-separated detector names.")
+def serve(host: str, port: int, db: Path | None, detectors: str) -> None:
+    """Serve the web app and HTTP API; set NARRASCOPE_TOKEN to require a bearer token."""
+    from narrascope.web import serve as run_serve
+
+    run_serve(host=host, port=port, db=db, detectors=[d for d in detectors.split(",") if d])
 
 
 if __name__ == "__main__":

@@ -140,12 +140,32 @@ class Analyzer:
             yield Outcome(analysis=next(analyses)) if isinstance(p, Document) else p
 
 
-def analyze(text: str | None = None, *, html: str | None = None, detectors: Sequence[str] = DEFAULT_DETECTORS,
-            **meta: str) -> Analysis:
-    """Analyse one text (or saved HTML page) with a fresh ``Analyzer``: the convenience wrapper."""
+_DEFAULT_ANALYZERS: dict[tuple[str, ...], Analyzer] = {}
+
+
+def analyze(
+    text: str | None = None,
+    *,
+    html: str | None = None,
+    detectors: Sequence[str] = DEFAULT_DETECTORS,
+    id: str = "",
+    lang: str = "",
+    outlet: str = "",
+    url: str = "",
+) -> Analysis:
+    """Analyse one text (or saved HTML page): the convenience wrapper over ``Analyzer.analyze``.
+
+    Analyzers are kept per detector set, so repeated calls load the models once.
+    """
     from narrascope.ingest import article_from_html, article_from_text
 
     if (text is None) == (html is None):
         raise TypeError("pass exactly one of text= or html=")
-    article = article_from_text(text, **meta) if text is not None else article_from_html(html or "", **meta)
-    return Analyzer(detectors=detectors).analyze(article)
+    if text is not None:
+        article = article_from_text(text, id, lang=lang, outlet=outlet, url=url)
+    else:
+        article = article_from_html(html or "", id, lang=lang, outlet=outlet, url=url)
+    key = tuple(detectors)
+    if key not in _DEFAULT_ANALYZERS:
+        _DEFAULT_ANALYZERS[key] = Analyzer(detectors=key)
+    return _DEFAULT_ANALYZERS[key].analyze(article)

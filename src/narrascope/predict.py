@@ -9,7 +9,7 @@ from pathlib import Path
 from narrascope.analyze.base import available
 from narrascope.analyze.techniques import span_rows, st3_rows
 from narrascope.pipeline import Analyzer
-from narrascope.types import Analysis, DocumentError, InputError, NarrascopeError
+from narrascope.types import DEFAULT_LIMITS, Analysis, DocumentError, InputError, Limits, NarrascopeError
 
 Formatter = Callable[[Analysis], list[str]]
 
@@ -33,14 +33,34 @@ def _st2(a: Analysis) -> list[str]:
     return [f"{a.document.article.id}\t{labels}"]
 
 
+def _file_of(a: Analysis) -> str:
+    article = a.document.article
+    return dict(article.meta).get("file", article.id + ".txt")
+
+
+def _st2_2025(a: Analysis) -> list[str]:
+    r = a.result("narratives")
+    findings = r.findings if r else ()
+    coarse = [f.label for f in findings if f.attr("level") == "narrative"] or ["Other"]
+    fine = [f.label for f in findings if f.attr("level") == "subnarrative"] or ["Other"]
+    return [f"{_file_of(a)}\t{';'.join(coarse)}\t{';'.join(fine)}"]
+
+
+def _st3_2025(a: Analysis) -> list[str]:
+    r = a.result("narratives")
+    dominant = [f for f in (r.findings if r else ()) if f.attr("dominant") == "true"]
+    text = " ".join(dominant[0].attr("explanation").split()) if dominant else ""
+    return [f"{_file_of(a)}\t{text}"]
+
+
 TASKS: dict[str, PredictTask] = {
     "semeval2023-st1": PredictTask("semeval2023-st1", "genre", _st1),
     "semeval2023-st2": PredictTask("semeval2023-st2", "frames", _st2),
     "semeval2023-st3": PredictTask("semeval2023-st3", "techniques", st3_rows),
     "spans": PredictTask("spans", "techniques", span_rows),
     "semeval2025-st1": PredictTask("semeval2025-st1", "framing", _st1),
-    "semeval2025-st2": PredictTask("semeval2025-st2", "narratives", _st1),
-    "semeval2025-st3": PredictTask("semeval2025-st3", "narratives", _st1),
+    "semeval2025-st2": PredictTask("semeval2025-st2", "narratives", _st2_2025),
+    "semeval2025-st3": PredictTask("semeval2025-st3", "narratives", _st3_2025),
 }
 
 
@@ -66,15 +86,24 @@ def task_for(name: str) -> PredictTask:
     return task
 
 
-def read_folder(folder: Path) -> Iterator[tuple[Path, str] | DocumentError]:
-    """Every ``*.txt`` in ``folder`` (sorted) with its text, or an error naming the file."""
-    from narrascope.ingest import read_file
+def read_folder(folder: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[Path, str] | DocumentError]:
+    """Every ``*.txt`` in ``folder`` (sorted) with its text, or an error naming the file.
+
+    The text is decoded but not normalised (only ``\\r\\n`` becomes ``\\n``, as Python's reader does), so that
+    offsets and line numbers match those of the official gold files.
+    """
+    from narrascope.ingest import decode_bytes
 
     if not folder.is_dir():
         raise InputError(str(folder), "not a folder")
     for path in sorted(folder.glob("*.txt")):
         try:
-            yield from ((path, a.text) for a in read_file(path))
+            if path.stat().st_size > limits.max_bytes:
+                raise InputError(str(path), f"file is over the size limit of {limits.max_bytes:,} bytes")
+            text = decode_bytes(path.read_bytes(), str(path)).replace("\r\n", "\n")
+            if not text.strip():
+                raise InputError(str(path), "empty document")
+            yield path, text
         except InputError as exc:
             yield DocumentError(exc.source, exc.problem)
 

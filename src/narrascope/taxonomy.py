@@ -56,10 +56,10 @@ class Label:
     def short_name(self) -> str:
         """The name without its parent's prefix (``"A: B"`` under ``"A"`` -> ``"B"``)."""
         prefix = self.parent + ":"
-        return self.name[len(prefix):].strip() if self.parent and self.name.startswith(prefix) else self.name
+        return self.name[len(prefix) :].strip() if self.parent and self.name.startswith(prefix) else self.name
 
     def prototype_texts(self) -> list[str]:
-        """The texts whose embeddings describe the label: its short name with the description, and examples."""
+        """The texts whose embeddings describe the label: short name with description, then examples."""
         head = f"{self.short_name}. {self.description}".strip() if self.description else self.short_name
         return [head, *self.examples]
 
@@ -167,9 +167,14 @@ def parse_taxonomy(text: str, source: str = "<taxonomy>") -> Taxonomy:
         raise _fail(source, "other and other_child must be strings")
     if other_child and "{parent}" not in other_child:
         raise _fail(source, "other_child must contain {parent}, e.g. '{parent}: Other'")
-    return Taxonomy(name=name.strip(), labels=tuple(labels), version=str(data.get("version", "1")),
-                    other=other or "", other_child=other_child or "",
-                    digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return Taxonomy(
+        name=name.strip(),
+        labels=tuple(labels),
+        version=str(data.get("version", "1")),
+        other=other or "",
+        other_child=other_child or "",
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
 
 
 def load_taxonomy(path: str | Path) -> Taxonomy:

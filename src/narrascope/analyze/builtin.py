@@ -21,3 +21,10 @@ def techniques_v1() -> Detector:
     from narrascope.analyze.techniques import TechniquesDetector
 
     return TechniquesDetector("techniques.v1", model_dir("techniques"))
+
+
+@register("narratives.v1")
+def narratives_v1() -> Detector:
+    from narrascope.analyze.narratives import narratives_v1 as build
+
+    return build()

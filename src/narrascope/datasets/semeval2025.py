@@ -1,7 +1,8 @@
 """The SemEval-2025 Task 10 folder layout (narratives), also the layout users label their own documents in.
 
 ``{LANG}/raw-documents/*.txt`` with ``{LANG}/subtask-2-annotations.txt`` (``file<TAB>narratives<TAB>
-subnarratives``, ``;``-separated, the file name keeping ``.txt``) and optionally ``{LANG}/subtask-3-annotations.txt``
+subnarratives``, ``;``-separated, the file name keeping ``.txt``) and optionally
+``{LANG}/subtask-3-annotations.txt``
 (``file<TAB>dominant narrative<TAB>dominant subnarrative<TAB>explanation``). ``data`` may be the datasets
 folder, ``semeval2025_task10``, its ``train`` folder, or one language folder.
 """
@@ -51,8 +52,11 @@ def language_folders(data: Path) -> list[Path]:
         found = sorted(p for p in root.iterdir() if (p / ANNOTATIONS).is_file()) if root.is_dir() else []
         if found:
             return found
-    raise InputError(str(data), f"no narrative annotations here (expected {{LANG}}/{ANNOTATIONS} and "
-                                f"{{LANG}}/{DOCUMENTS}/, as in {FOLDER}/train)")
+    raise InputError(
+        str(data),
+        f"no narrative annotations here (expected {{LANG}}/{ANNOTATIONS} and "
+        f"{{LANG}}/{DOCUMENTS}/, as in {FOLDER}/train)",
+    )
 
 
 def read_annotations(path: Path) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -94,8 +98,13 @@ def load_folder(folder: Path, limit: int | None = None) -> list[NarrativeDoc]:
         if not path.is_file():
             raise InputError(str(path), f"listed in {folder / ANNOTATIONS} but missing")
         text = path.read_text(encoding="utf-8")
-        article = Article(text=text, id=name.removesuffix(".txt"), source=str(path), lang=_lang_of(folder),
-                          meta=(("file", name),))
+        article = Article(
+            text=text,
+            id=name.removesuffix(".txt"),
+            source=str(path),
+            lang=_lang_of(folder),
+            meta=(("file", name),),
+        )
         dom = explained.get(name, ("", "", ""))
         docs.append(NarrativeDoc(article, *labels[name], dom[0], dom[1], dom[2]))
         if limit is not None and len(docs) >= limit:
@@ -103,8 +112,9 @@ def load_folder(folder: Path, limit: int | None = None) -> list[NarrativeDoc]:
     return docs
 
 
-def load_narratives(data: Path, langs: Sequence[str] | None = None,
-                    limit: int | None = None) -> list[NarrativeDoc]:
+def load_narratives(
+    data: Path, langs: Sequence[str] | None = None, limit: int | None = None
+) -> list[NarrativeDoc]:
     """Every labelled article under ``data``; ``langs`` (e.g. ``["EN"]``) selects folders; ``limit`` caps
     the documents per folder."""
     wanted = {x.upper() for x in langs} if langs else None

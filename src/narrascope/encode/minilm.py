@@ -14,28 +14,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.encode.base import Matrix
+from narrascope.encode.base import FullOutput, Matrix, TokenOutput
 from narrascope.encode.manifest import MODELS_DIR, Manifest, read_checked, read_manifest
 
 DEFAULT_DIR = MODELS_DIR / "minilm-l6-v2-int8"
-Offsets = npt.NDArray[np.int64]
-
-
-@dataclass(frozen=True)
-class TokenOutput:
-    """The tokens of one text: ``embeddings`` (n_tokens, dim) float32, not normalised, and ``offsets``
-    (n_tokens, 2) half-open character offsets into that text. [CLS], [SEP] and padding are excluded."""
-
-    embeddings: Matrix
-    offsets: Offsets
-
-
-@dataclass(frozen=True)
-class FullOutput:
-    """One ONNX run's results: pooled, L2-normalised ``vectors`` (n, dim) and per-text ``tokens``."""
-
-    vectors: Matrix
-    tokens: list[TokenOutput]
 
 
 @dataclass(frozen=True)
@@ -91,6 +73,8 @@ class MiniLMEncoder:
         options.intra_op_num_threads = threads or default_threads()
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        # fold the int8 weights' DequantizeLinear nodes into float32 constants once, at load
+        options.add_session_config_entry("session.disable_quant_qdq", "1")
         self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
     def encode(self, texts: Sequence[str]) -> Matrix:

@@ -8,10 +8,16 @@ from typing import Any
 
 
 def train(detector: str, data: Path, out: Path | None, limit: int | None = None,
-          log: Callable[[str], None] = lambda s: None) -> Any:
-    """Train a built-in detector from the corpora folder ``data``; writes the model folder to ``out``."""
+          log: Callable[[str], None] = lambda s: None, taxonomy: Path | None = None) -> Any:
+    """Train a built-in detector from the corpora folder ``data``; writes the model folder to ``out``.
+    ``taxonomy`` (narratives only): a user's taxonomy YAML; its model goes to ``out`` or beside it."""
     from narrascope.analyze.doclabels import model_dir
 
+    if detector == "narratives":
+        from narrascope.train.narratives import default_out, train_narratives
+
+        target = out or (default_out(taxonomy) if taxonomy else model_dir(detector))
+        return train_narratives(data, target, taxonomy_path=taxonomy, limit=limit, log=log)
     out = out or model_dir(detector)
     if detector in ("genre", "frames"):
         from narrascope.train.heads import train_head
@@ -21,4 +27,6 @@ def train(detector: str, data: Path, out: Path | None, limit: int | None = None,
         from narrascope.train.techniques import train_techniques
 
         return train_techniques(data, out, limit=limit, log=log)
-    raise KeyError(f"no training recipe for detector {detector!r}; trainable: genre, frames, techniques")
+    raise KeyError(
+        f"no training recipe for detector {detector!r}; trainable: genre, frames, techniques, narratives"
+    )

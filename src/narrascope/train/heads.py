@@ -58,13 +58,19 @@ class TrainReport:
     out: Path | None = None
 
 
+_VECTORS: dict[tuple[str, str], npt.NDArray[np.float32]] = {}
+
+
 def document_vectors(docs: Sequence[LabelledDoc], space: str, log: Log) -> npt.NDArray[np.float32]:
+    """Pooled document vectors, memoised per (space, content hash) so genre and frames share one pass."""
     cache = FeatureCache(max_items=10)
     rows = []
     for k, d in enumerate(docs):
-        doc = prepare(d.article)
-        rows.append(pool(cache.encode(space, doc.sentence_texts())))
-        if (k + 1) % 100 == 0:
+        key = (space, d.article.content_hash)
+        if key not in _VECTORS:
+            _VECTORS[key] = pool(cache.encode(space, prepare(d.article).sentence_texts()))
+        rows.append(_VECTORS[key])
+        if (k + 1) % 200 == 0:
             log(f"  encoded {k + 1}/{len(docs)} documents")
     return np.stack(rows)
 
@@ -92,7 +98,7 @@ def fit_head(spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_]
             coef[clf.classes_[1]], icpt[clf.classes_[1]], icpt[clf.classes_[0]] = clf.coef_[0], clf.intercept_[0], 0
         else:
             coef[clf.classes_], icpt[clf.classes_] = clf.coef_, clf.intercept_
-        return LinearHead(spec.task, "1", space, spec.labels, False, coef, icpt, np.zeros(len(spec.labels)))
+        return LinearHead(spec.task, "1", space, spec.labels, False, coef, icpt, np.zeros(len(spec.labels), dtype=np.float32))
     coefs, icpts = [], []
     for j in range(y.shape[1]):
         if y[:, j].min() == y[:, j].max():

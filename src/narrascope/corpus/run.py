@@ -1,0 +1,174 @@
+"""The resumable batch run: stream inputs, skip what is stored, analyse, commit each batch as it completes."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from narrascope.pipeline import DEFAULT_DETECTORS, Analyzer
+from narrascope.store import DEFAULT_DB, Store, read_parquet_articles, versions_key
+from narrascope.types import Analysis, Article, DocumentError, NarrascopeError
+
+Item = Article | DocumentError
+ENGINES = ("local", "ray")
+_KNOWN = {".txt", ".html", ".htm", ".jsonl", ".csv", ".parquet"}
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What one run did: documents analysed now, skipped as already stored, and failed."""
+
+    db: Path
+    run_id: int
+    analyzed: int
+    skipped: int
+    errors: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.analyzed / self.seconds if self.seconds > 0 else 0.0
+
+
+def iter_inputs(paths: Sequence[str | Path]) -> Iterator[Item]:
+    """Every input ``iter_articles`` reads, plus Parquet files (streamed by row batches)."""
+    from narrascope.ingest import iter_articles
+
+    for raw in paths:
+        path = Path(raw)
+        if path.suffix.lower() == ".parquet" and path.is_file():
+            yield from read_parquet_articles(path)
+        else:
+            yield from iter_articles([path])
+
+
+def estimate_total(paths: Sequence[str | Path]) -> int:
+    """A cheap count of the documents in the inputs (files, JSONL lines, CSV rows, Parquet
+    rows), for the progress bar's ETA."""
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        total += sum(
+            _count_file(f) for f in files if f.suffix.lower() in _KNOWN and not f.name.startswith(".")
+        )
+    return total
+
+
+def _count_file(path: Path) -> int:
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".jsonl":
+            with path.open("rb") as f:
+                return sum(1 for line in f if line.strip())
+        if suffix == ".csv":
+            with path.open("r", encoding="utf-8", errors="replace", newline="") as f:
+                return max(sum(1 for _ in csv.reader(f)) - 1, 0)
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(str(path)).metadata.num_rows)
+    except (OSError, ValueError, csv.Error):
+        return 0
+    return 1
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def analyze_corpus(
+    inputs: Sequence[str | Path],
+    db: str | Path = DEFAULT_DB,
+    *,
+    detectors: Sequence[str] = DEFAULT_DETECTORS,
+    engine: str = "local",
+    address: str | None = None,
+    batch_size: int = 16,
+    progress: bool | None = None,
+) -> RunSummary:
+    """Analyse every input document into the store ``db``; resumable.
+
+    Each batch (analyses, errors and the run's counts) is committed in one transaction as soon as it is
+    analysed, so a killed run loses at most the batch in flight. Documents already stored under the same
+    id and content hash with the same model versions are skipped. ``progress``: a bar with rate and ETA on
+    standard error; None shows it only when standard error is a terminal.
+    """
+    if engine not in ENGINES:
+        raise NarrascopeError(f"unknown engine {engine!r}; engines: {', '.join(ENGINES)}")
+    if engine == "ray":
+        raise NarrascopeError("the ray engine is not available yet; use --engine local")
+    analyzer = Analyzer(detectors=detectors, batch_size=batch_size)
+    versions = analyzer.model_versions()
+    show = sys.stderr.isatty() if progress is None else progress
+    started = time.monotonic()
+    with Store(db) as store:
+        run_id = store.start_run(versions, engine, [str(p) for p in inputs])
+        try:
+            _run_batches(store, analyzer, run_id, versions_key(versions), inputs, show, batch_size)
+        except BaseException:
+            store.finish_run(run_id, status="interrupted")
+            raise
+        info = store.finish_run(run_id)
+    return RunSummary(
+        Path(db), run_id, info.n_analyzed, info.n_skipped, info.n_errors, time.monotonic() - started
+    )
+
+
+def _run_batches(
+    store: Store,
+    analyzer: Analyzer,
+    run_id: int,
+    vkey: str,
+    inputs: Sequence[str | Path],
+    show: bool,
+    size: int,
+) -> None:
+    from tqdm import tqdm
+
+    total = estimate_total(inputs) if show else None
+    with tqdm(total=total, disable=not show, unit="doc", file=sys.stderr, dynamic_ncols=True) as bar:
+        failed = 0
+        for chunk in _chunks(iter_inputs(inputs), size):
+            batch = _split(store, vkey, chunk)
+            analyses: list[Analysis] = []
+            errors = batch.errors
+            for outcome in analyzer.run(batch.todo):
+                if outcome.analysis is not None:
+                    analyses.append(outcome.analysis)
+                elif outcome.error is not None:
+                    errors.append(outcome.error)
+            store.write_batch(run_id, vkey, analyses, errors, batch.skipped)
+            failed += len(errors)
+            bar.update(len(chunk))
+            if failed:
+                bar.set_postfix(errors=failed, refresh=False)
+
+
+@dataclass
+class _Batch:
+    todo: list[Article]
+    errors: list[DocumentError]
+    skipped: int
+
+
+def _split(store: Store, vkey: str, chunk: list[Item]) -> _Batch:
+    """The chunk's articles still to analyse, its input errors, and how many were skipped."""
+    articles = [i for i in chunk if isinstance(i, Article)]
+    errors = [i for i in chunk if isinstance(i, DocumentError)]
+    done = store.stored(((a.id, a.content_hash) for a in articles), vkey)
+    todo: list[Article] = []
+    seen: set[tuple[str, str]] = set()
+    for a in articles:
+        key = (a.id, a.content_hash)
+        if key not in done and key not in seen:
+            todo.append(a)
+            seen.add(key)
+    return _Batch(todo, errors, len(articles) - len(todo))

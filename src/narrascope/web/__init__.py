@@ -1,0 +1,5 @@
+"""The web app and HTTP API (FastAPI): the analyst's desk. Thin: every endpoint is one library call."""
+
+from narrascope.web._app import WEB_LIMITS, create_app, serve
+
+__all__ = ["WEB_LIMITS", "create_app", "serve"]

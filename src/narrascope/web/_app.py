@@ -1,0 +1,130 @@
+"""The app factory and ``serve``: options are read once here, at the edge, and never change after."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from narrascope import __version__
+from narrascope.pipeline import DEFAULT_DETECTORS
+from narrascope.types import InputError, Limits, NarrascopeError
+from narrascope.web import _api, _views
+from narrascope.web._guard import Guard
+from narrascope.web._pages import Site, error_page, login_page
+from narrascope.web._service import Desk
+
+STATIC = Path(__file__).resolve().parent / "static"
+# Request bodies up to 5 MB; texts up to 500,000 characters (about 100 long articles), analysed in seconds.
+WEB_LIMITS = Limits(max_bytes=5_000_000, max_chars=500_000)
+DESCRIPTION = (
+    "Find persuasion techniques, narratives and framing in news articles, offline. "
+    "Every HTML page has a JSON twin under /api."
+)
+
+
+def create_app(
+    db: Path | None = None,
+    token: str | None = None,
+    limits: Limits = WEB_LIMITS,
+    detectors: Sequence[str] = DEFAULT_DETECTORS,
+) -> FastAPI:
+    """The web app. ``token``, when given, is required (bearer header, or the ``/login`` cookie for pages)
+    everywhere but ``/api/health``, ``/login`` and ``/static/``. ``db``: a corpus store to browse."""
+    app = FastAPI(
+        title="Narrascope",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,  # the default pages load scripts from a CDN; /docs is served by _views instead
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    site = Site(corpus=db is not None)
+    app.state.desk = Desk(detectors, limits)
+    app.state.site = site
+    app.state.token = token or None
+    app.state.corpus = _open_corpus(db)
+    app.include_router(_api.router)
+    app.include_router(_views.router)
+    if app.state.corpus is not None:
+        _include_corpus(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _install_errors(app, site)
+    login = _views.respond(login_page(site))
+    app.add_middleware(Guard, max_body=limits.max_bytes, token=token, login=login)
+    return app
+
+
+def _open_corpus(db: Path | None) -> Any:
+    if db is None:
+        return None
+    from narrascope.web._corpus_data import Corpus
+
+    return Corpus(db)
+
+
+def _include_corpus(app: FastAPI) -> None:
+    from narrascope.web import _corpus
+
+    app.include_router(_corpus.api_router)
+    app.include_router(_corpus.page_router)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _install_errors(app: FastAPI, site: Site) -> None:
+    def answer(request: Request, status: int, message: str, detail: Any = None) -> Response:
+        if _wants_json(request) or (request.method == "POST" and request.url.path != "/analyze"):
+            body: dict[str, Any] = {"error": message, "status": status}
+            if detail is not None:
+                body["detail"] = detail
+            return JSONResponse(body, status_code=status)
+        return _views.respond(error_page(site, status, message))
+
+    async def input_error(request: Request, exc: Exception) -> Response:
+        return answer(request, 400, str(exc))
+
+    async def model_error(request: Request, exc: Exception) -> Response:
+        return answer(request, 503, f"the models could not be loaded: {exc}")
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in errors]
+        if any(e.get("type") == "json_invalid" for e in errors):  # undecodable: binary or broken JSON
+            reason = str(errors[0].get("ctx", {}).get("error", "JSON decode error"))
+            return answer(request, 400, f"request body is not valid JSON ({reason})", detail)
+        return answer(request, 422, "invalid request: " + "; ".join(d["msg"] for d in detail), detail)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        message = str(exc.detail) if isinstance(exc, HTTPException) else "error"
+        if status == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            message = f"request body is not UTF-8 text ({exc.__cause__.reason}): binary data?"
+        return answer(request, status, message)
+
+    app.add_exception_handler(InputError, input_error)
+    app.add_exception_handler(NarrascopeError, model_error)
+    app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(HTTPException, http_error)
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    db: Path | None = None,
+    detectors: Sequence[str] = DEFAULT_DETECTORS,
+) -> None:
+    """Run the app with uvicorn until interrupted; the token comes from ``NARRASCOPE_TOKEN``."""
+    import uvicorn
+
+    app = create_app(db=db, token=os.environ.get("NARRASCOPE_TOKEN") or None, detectors=detectors)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

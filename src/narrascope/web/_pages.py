@@ -1,0 +1,161 @@
+"""HTML of the web app's pages, as f-strings. Every value from a request or an article goes through ``esc``.
+
+Pages load ``/static/app.css`` and ``/static/app.js`` from the app itself; inline code (the report's own
+stylesheet and script) is allowed by the SHA-256 hashes that :func:`csp` puts in the response header.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from narrascope.web._fragment import ReportParts
+
+BASE_CSP = (
+    "default-src 'self'; script-src 'self'{scripts}; style-src 'self'{styles}; img-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def esc(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _sha256(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return " 'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def csp(styles: Sequence[str] = (), scripts: Sequence[str] = ()) -> str:
+    """The policy of a page: its own files, plus exactly the inline blocks given (by hash)."""
+    return BASE_CSP.format(
+        scripts="".join(_sha256(s) for s in scripts), styles="".join(_sha256(s) for s in styles)
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered page and the Content-Security-Policy that lets it run."""
+
+    html: str
+    csp: str
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the navigation shows: the corpus link only when a store is open."""
+
+    corpus: bool = False
+
+
+def layout(
+    site: Site, title: str, main: str, *, twin: str = "", style: str = "", script: str = "", status: int = 200
+) -> Page:
+    """A full page: the site's navigation, ``main`` (safe HTML already) and the app's own files."""
+    nav = ['<a href="/">Analyse</a>']
+    if site.corpus:
+        nav += ['<a href="/corpus">Corpus</a>', '<a href="/articles">Articles</a>']
+    nav.append('<a href="/docs">API</a>')
+    alternate = f'<link rel="alternate" type="application/json" href="{esc(twin)}">' if twin else ""
+    html = "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="referrer" content="no-referrer">',
+            f"<title>{title}</title>",
+            '<link rel="stylesheet" href="/static/app.css">',
+            alternate,
+            f"<style>{style}</style>" if style else "",
+            '<script src="/static/app.js" defer></script>',
+            "</head>",
+            "<body>",
+            f'<nav class="site"><strong>Narrascope</strong> {" ".join(nav)}</nav>',
+            main,
+            f"<script>{script}</script>" if script else "",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+    headers = {"Link": f'<{twin}>; rel="alternate"; type="application/json"'} if twin else {}
+    styles, scripts = [style] if style else [], [script] if script else []
+    return Page(html, csp(styles, scripts), status, headers)
+
+
+def analyse_page(
+    site: Site, *, text: str = "", error: str = "", stored: Sequence[dict[str, Any]] = (), status: int = 200
+) -> Page:
+    """The form: paste text or HTML, or choose a file; with a store, a short list of stored articles."""
+    problem = f'<p class="error" role="alert">{esc(error)}</p>' if error else ""
+    main = f"""<main class="desk">
+<h1>Analyse an article</h1>
+{problem}
+<form id="analyse" method="post" action="/analyze" enctype="multipart/form-data">
+<label for="input-text">Paste the article (plain text, or a saved page's HTML)</label>
+<textarea id="input-text" name="text" rows="14" spellcheck="false">{esc(text)}</textarea>
+<div class="row">
+<label for="input-file">or choose a file (.txt, .html)</label>
+<input id="input-file" name="file" type="file" accept=".txt,.text,.html,.htm,text/plain,text/html">
+</div>
+<fieldset class="row"><legend>Read the input as</legend>
+<label><input type="radio" name="kind" value="auto" checked> detect</label>
+<label><input type="radio" name="kind" value="text"> plain text</label>
+<label><input type="radio" name="kind" value="html"> HTML page</label>
+</fieldset>
+<details><summary>Metadata (optional)</summary>
+<div class="meta">
+<label>id <input name="id" maxlength="200"></label>
+<label>outlet <input name="outlet" maxlength="200"></label>
+<label>URL <input name="url" maxlength="2000"></label>
+<label>language <input name="lang" maxlength="8" size="4" placeholder="auto"></label>
+</div></details>
+<p><button type="submit" id="submit">Analyse</button> <span class="hint">Ctrl+Enter submits.
+Nothing leaves this machine.</span></p>
+</form>
+{_stored_list(stored)}
+</main>"""
+    return layout(site, "Narrascope: analyse an article", main, twin="/api/detectors", status=status)
+
+
+def _stored_list(stored: Sequence[dict[str, Any]]) -> str:
+    if not stored:
+        return ""
+    rows = "".join(
+        f'<li><a href="/articles/{esc(a["id"])}">{esc(a.get("title") or a["id"])}</a> '
+        f'<span class="muted">{esc(a.get("outlet", ""))} {esc(a.get("published", ""))}</span></li>'
+        for a in stored
+    )
+    return f'<section class="stored"><h2>Or open a stored article</h2><ul>{rows}</ul>' + (
+        '<p><a href="/articles">All stored articles</a></p></section>'
+    )
+
+
+def result_page(site: Site, parts: ReportParts, *, twin: str = "") -> Page:
+    """The report renderer's highlighted article and side panel, inside the site's frame."""
+    main = f'<div class="report">{parts.body}</div>'
+    return layout(site, parts.title, main, twin=twin, style=parts.style, script=parts.script)
+
+
+def error_page(site: Site, status: int, message: str) -> Page:
+    main = (
+        f'<main class="desk"><h1>Error {status}</h1><p class="error" role="alert">{esc(message)}</p></main>'
+    )
+    return layout(site, f"Narrascope: error {status}", main, status=status)
+
+
+def login_page(site: Site, *, failed: bool = False) -> Page:
+    note = '<p class="error" role="alert">Wrong token.</p>' if failed else ""
+    main = f"""<main class="desk"><h1>Token required</h1>{note}
+<p>This server requires its access token (<code>NARRASCOPE_TOKEN</code>).</p>
+<form method="post" action="/login"><label>Token <input name="token" type="password" autocomplete="off"
+required></label> <button type="submit">Enter</button></form></main>"""
+    return layout(site, "Narrascope: token required", main, status=401)

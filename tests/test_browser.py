@@ -1,0 +1,211 @@
+"""The analyst's desk in a real browser: `narrascope serve` on a loopback port, Debian's chromium, Playwright.
+
+Submits the example article, checks the highlighted view and the side panel for what /api/detectors says
+runs, checks that script planted in an article never runs, and saves the README's screenshots.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EXAMPLE = (ROOT / "examples" / "interview.txt").read_text(encoding="utf-8")
+HOSTILE = (
+    "Breaking: the minister spoke today about the budget and the coming election campaign.\n\n"
+    "<script>window.__pwned=1</script>\n\n"
+    '<img src=x onerror="window.__pwned=1">\n\n'
+    "He said the opposition had always been to blame for every crisis the country faced."
+)
+IMG = ROOT / "docs" / "img"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)"
+)
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    detectors: list[dict[str, Any]]
+
+
+def loadable_detectors() -> list[str]:
+    """Every registered detector whose model loads here (trained models may not all exist yet)."""
+    from narrascope import Analyzer, NarrascopeError
+    from narrascope.analyze.base import available
+
+    names = []
+    for name in available():
+        try:
+            _ = Analyzer(detectors=(name,)).loaded_detectors
+        except (NarrascopeError, OSError):
+            continue
+        names.append(name)
+    return names
+
+
+def build_store(db: Path, detectors: list[str]) -> None:
+    """A small corpus: the example and the saved pages of the test fixtures, two outlets, two weeks."""
+    from narrascope import Analyzer
+    from narrascope.ingest import article_from_html, article_from_text
+    from narrascope.store import Store, versions_key
+
+    fixtures = sorted((ROOT / "tests" / "fixtures").glob("*.html"))
+    articles = [article_from_text(EXAMPLE, "interview", outlet="Example Wire", published="2024-03-04")]
+    for i, page in enumerate(fixtures):
+        html = page.read_text(encoding="utf-8")
+        articles.append(article_from_html(html, page.stem, outlet="Test Pages", published=f"2024-03-1{i}"))
+    analyzer = Analyzer(detectors=detectors)
+    analyses = [analyzer.analyze(a) for a in articles]
+    versions = analyzer.model_versions()
+    with Store(db) as store:
+        run = store.start_run(versions, "local", ["test_browser"])
+        store.write_batch(run, versions_key(versions), analyses, [], 0)
+        store.finish_run(run)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=30) as r:  # loopback only
+        return json.loads(r.read())
+
+
+def start_server(port: int, detectors: list[str], db: Path | None) -> subprocess.Popen[bytes]:
+    exe = Path(sys.executable).parent / "narrascope"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "narrascope.cli"]
+    cmd += ["serve", "--port", str(port), "--detectors", ",".join(detectors)]
+    cmd += ["--db", str(db)] if db else []
+    env = {k: v for k, v in os.environ.items() if k != "NARRASCOPE_TOKEN"}
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            raise RuntimeError(f"server exited with {proc.returncode}: {err[-2000:]}")
+        try:
+            if get_json(url + "/api/health")["status"] == "ok":
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"no answer from {url}/api/health in {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    detectors = loadable_detectors()
+    db = tmp_path_factory.mktemp("store") / "corpus.duckdb"
+    build_store(db, detectors)
+    port = free_port()
+    proc = start_server(port, detectors, db)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(proc, url)
+        yield Server(url, get_json(url + "/api/detectors")["detectors"])
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
+    yield tab
+    context.close()
+
+
+def submit(page: Any, server: Server, text: str, kind: str = "auto") -> None:
+    page.goto(server.url + "/")
+    page.fill("#input-text", text)
+    page.check(f'input[name="kind"][value="{kind}"]')
+    page.click("#submit")
+    page.wait_for_selector("#panel", state="visible", timeout=60_000)
+
+
+def test_example_article_is_highlighted(page: Any, server: Server) -> None:
+    submit(page, server, EXAMPLE)
+    assert page.locator("#text").inner_text().startswith('"The West Started This War')
+    tasks = {d["task"] for d in server.detectors}
+    for task in tasks:
+        assert page.locator(f'#panel section.task[data-task="{task}"]').is_visible(), task
+    if not tasks:
+        assert "No detector ran" in page.locator("#panel").inner_text()
+    if "techniques" in tasks:
+        marks = page.locator("#text mark")
+        assert marks.count() > 0 and marks.first.is_visible()
+        button = page.locator("button.lg").first  # the legend's filter (the report's hashed inline script)
+        button.click()
+        assert button.get_attribute("aria-pressed") == "false"
+        button.click()
+    if "narratives" in tasks:
+        assert page.locator('#panel section.task[data-task="narratives"] li').count() > 0
+    assert not [e for e in page.errors if "Content Security Policy" in e], page.errors
+    IMG.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(IMG / "analyse.png"))
+
+
+@pytest.mark.parametrize("kind", ["text", "html", "auto"])
+def test_planted_script_does_not_run(page: Any, server: Server, kind: str) -> None:
+    submit(page, server, HOSTILE, kind)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    if kind == "text":
+        assert "<script>window.__pwned=1</script>" in page.locator("#text").inner_text()
+    assert page.locator("#text img").count() == 0 and page.locator("#text script").count() == 0
+
+
+def test_corpus_page_and_article_list(page: Any, server: Server) -> None:
+    page.goto(server.url + "/corpus")
+    assert page.locator("form.filters").is_visible()
+    assert page.locator("main.corpus table.data").first.is_visible()
+    if server.detectors:
+        assert page.locator("main.corpus svg").count() > 0
+    page.screenshot(path=str(IMG / "corpus.png"), full_page=False)
+    page.goto(server.url + "/articles?outlet=Example+Wire")
+    page.click('a[href="/articles/interview"]')
+    page.wait_for_selector("#panel", state="visible")
+    assert page.locator("#text").inner_text().startswith('"The West Started This War')
+    assert not [e for e in page.errors if "Content Security Policy" in e], page.errors
