@@ -176,7 +176,9 @@ def test_train_user_taxonomy(tmp_path: Path) -> None:
 # -- on the shared corpora (skipped when absent) ------------------------------------------------------------
 DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 SLICE_SHA256 = "d38e05933545e1c18c44d1dff6ba76946900c50b81ee775d396ac46593560ebc"
-FLOORS = {"coarse": 0.0, "fine": 0.0}
+FLOORS = {"coarse": 0.70, "fine": 0.63}  # measured 0.728 / 0.659 (the committed model saw this slice)
+# By-id held-out figures recorded in the committed manifest (measured 0.524/0.475 en, 0.507/0.336 all).
+HELD_OUT_FLOORS = {"en": (0.50, 0.45), "all": (0.48, 0.31)}
 
 
 @pytest.fixture(scope="module")
@@ -229,5 +231,8 @@ def test_committed_model_held_out_figures() -> None:
     manifest = read_manifest(model_folder())
     validation = manifest["validation"]
     for lang, (coarse, fine) in HELD_OUT_FLOORS.items():
-        assert validation[lang]["coarse"] >= coarse and validation[lang]["fine"] >= fine, (lang, validation[lang])
+        assert validation[lang]["coarse"] >= coarse and validation[lang]["fine"] >= fine, (
+            lang,
+            validation[lang],
+        )
     assert manifest["taxonomy_sha256"] == narratives_v1().taxonomy.digest

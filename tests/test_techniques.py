@@ -41,8 +41,8 @@ TEXTS = [
 # the gate guards against regressions; held-out figures are in the model card. Measured 2026-11-29: see
 # GATE_MEASURED; the floor leaves a small margin.
 GATE_SIZE = 20
-GATE_FINGERPRINT = "TO_BE_RECORDED"
-GATE_MEASURED = 0.0
+GATE_FINGERPRINT = "3fda8aba1a30908e8b0fdae18ca750a1c368ec72ec76c0d54f0afd85012b13dc"
+GATE_MEASURED = 0.5308
 GATE_FLOOR = GATE_MEASURED - 0.02
 
 

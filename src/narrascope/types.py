@@ -112,6 +112,8 @@ class Finding:
     attrs: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
+        # scores are kept to 4 decimals so that the JSON form round-trips exactly
+        object.__setattr__(self, "score", round(float(self.score), 4))
         if (self.start is None) != (self.end is None):
             raise ValueError("start and end must both be set or both be None")
         if self.start is not None and self.end is not None and not 0 <= self.start <= self.end:
@@ -127,7 +129,7 @@ class Finding:
         return dict(self.attrs).get(key, default)
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"label": self.label, "score": round(float(self.score), 4)}
+        d: dict[str, Any] = {"label": self.label, "score": self.score}
         if self.start is not None:
             d["start"], d["end"] = self.start, self.end
         if self.evidence:

@@ -36,6 +36,7 @@ MIN_OVERLAP = (
     8  # characters a gold span must share with a sentence to label it (or the whole span if shorter)
 )
 NAME, VERSION = "techniques", "1"
+MAX_SLOPE = 1e4  # bound on the Platt slope: a separable technique must not blow up the float16 weights
 TERMS = (
     "Trained on the SemEval-2023 Task 3 subtask-3 training data (six languages), released for research "
     "within the shared task and not for redistribution; the weights are a derived model, the data is not "
@@ -168,6 +169,8 @@ def fit_linear(x: Matrix, y: npt.NDArray[np.float32], hp: Hyper) -> tuple[Matrix
 
 def platt(score: npt.NDArray[np.float64], y: npt.NDArray[np.float32], iters: int) -> tuple[float, float]:
     """(a, c) of ``sigmoid(a * score + c)`` fit to ``y`` by Newton steps on the log-loss (lightly damped)."""
+    if y.min() == y.max():  # a technique absent (or everywhere) in this space: a constant score
+        return 0.0, 10.0 if y.size and y[0] else -10.0
     prior = float(np.clip(y.mean(), 1e-4, 1 - 1e-4))
     a, c = 1.0, float(np.log(prior / (1 - prior)))
     design = np.stack([score, np.ones_like(score)], axis=1)
@@ -176,7 +179,7 @@ def platt(score: npt.NDArray[np.float64], y: npt.NDArray[np.float32], iters: int
         grad = design.T @ (p - y)
         hess = (design * (p * (1 - p))[:, None]).T @ design + 1e-6 * np.eye(2)
         step = np.linalg.solve(hess, grad)
-        a, c = a - float(step[0]), c - float(step[1])
+        a, c = float(np.clip(a - step[0], 0.0, MAX_SLOPE)), float(np.clip(c - step[1], -30.0, 30.0))
         if float(np.abs(step).max()) < 1e-6:
             break
     return a, c
