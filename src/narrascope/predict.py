@@ -89,8 +89,8 @@ def task_for(name: str) -> PredictTask:
 def read_folder(folder: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[Path, str] | DocumentError]:
     """Every ``*.txt`` in ``folder`` (sorted) with its text, or an error naming the file.
 
-    The text is decoded but not normalised (only ``\\r\\n`` becomes ``\\n``, as Python's reader does), so that
-    offsets and line numbers match those of the official gold files.
+    The text is decoded but not normalised (``\\r\\n`` line ends kept), so that offsets and line numbers match
+    those of the official gold files, which index the raw file.
     """
     from narrascope.ingest import decode_bytes
 
@@ -100,7 +100,7 @@ def read_folder(folder: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple
         try:
             if path.stat().st_size > limits.max_bytes:
                 raise InputError(str(path), f"file is over the size limit of {limits.max_bytes:,} bytes")
-            text = decode_bytes(path.read_bytes(), str(path)).replace("\r\n", "\n")
+            text = decode_bytes(path.read_bytes(), str(path))
             if not text.strip():
                 raise InputError(str(path), "empty document")
             yield path, text

@@ -64,7 +64,7 @@ class LinearHead:
     def scores(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         z = np.atleast_2d(x).astype(np.float32) @ self.coef.T + self.intercept
         if self.multi_label:
-            return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+            return (1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))).astype(np.float32)
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)

@@ -28,6 +28,12 @@ def _title(surface: str) -> str:
     return s.removesuffix("'s").removesuffix("’s")
 
 
+def _personal(typ: str, title: str, words: list[str]) -> bool:
+    """A full name a later last name may refer to: a person (or untyped name) of 2-4 capitalised words."""
+    parts = title.split()
+    return (typ == "PERSON" or (typ == "NAME" and all(p[:1].isupper() for p in parts))) and 2 <= len(words) <= 4
+
+
 def canonical_names(surfaces: Sequence[str], types: Sequence[str]) -> list[str]:
     """One canonical entity name per mention (same order). Known actors map to their table name; a one-word
     person mention joins the earlier or later full name it ends (or is contained in); other mentions join
@@ -41,7 +47,7 @@ def canonical_names(surfaces: Sequence[str], types: Sequence[str]) -> list[str]:
             continue
         title = _title(surface)
         words = normalise(title).split()
-        if typ == "PERSON" and len(words) >= 2:
+        if _personal(typ, title, words):
             persons.setdefault(words[-1], title)
         names.append(title)
     out = []
