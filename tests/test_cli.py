@@ -81,3 +81,23 @@ def test_evaluate_st1_prints_official_last(tmp_path: Path) -> None:
     code, out, err = run("evaluate", "semeval2023-st1", "--gold", str(gold), "--pred", str(pred))
     assert code == 0, err
     assert out.strip().splitlines()[-1].lower().startswith("macro")
+
+
+def test_analyze_with_user_taxonomy(tmp_path: Path) -> None:
+    from tests.test_narratives import USER_TAXONOMY, USER_TEXTS
+
+    tax = tmp_path / "harbour.yaml"
+    tax.write_text(USER_TAXONOMY)
+    article = tmp_path / "bridge.txt"
+    article.write_text(USER_TEXTS["The new bridge is dangerous"])
+    code, out, err = run("analyze", str(article), "--detectors", "genre", "--taxonomy", str(tax))
+    assert code == 0, err
+    doc = json.loads(out)
+    labels = [f["label"] for f in doc["results"]["narratives"]["findings"]]
+    assert "The new bridge is dangerous" in labels
+    assert "Tourism ruins the town" not in labels
+
+
+def test_analyze_unknown_detector_is_clear() -> None:
+    code, _, err = run("analyze", str(EXAMPLE), "--detectors", "nonsense")
+    assert code == 2 and "no detector named 'nonsense'" in err

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from narrascope.analyze.base import Detector
 from narrascope.pipeline import DEFAULT_DETECTORS, Analyzer
 from narrascope.types import Analysis, DocumentError, NarrascopeError
 
@@ -40,12 +41,19 @@ def _render(analyses: list[Analysis], fmt: str, color: bool) -> str:
 @click.option("--out", type=click.Path(path_type=Path), help="Write here instead of standard output.")
 @click.option("--detectors", default=",".join(DEFAULT_DETECTORS), show_default=True,
               help="Comma-separated detector names.")
-def analyze(paths: tuple[Path, ...], fmt: str, out: Path | None, detectors: str) -> None:
+@click.option("--taxonomy", type=click.Path(path_type=Path, exists=True),
+              help="Your own narratives: a taxonomy YAML (zero-shot) or a model folder trained from one.")
+def analyze(paths: tuple[Path, ...], fmt: str, out: Path | None, detectors: str, taxonomy: Path | None) -> None:
     """Analyse articles (.txt, .html, .jsonl, .csv or folders) and print the findings."""
     from narrascope.ingest import iter_articles
     from narrascope.report import to_html
 
-    analyzer = Analyzer(detectors=[d for d in detectors.split(",") if d])
+    try:
+        analyzer = Analyzer(detectors=_detectors(detectors, taxonomy))
+        analyzer.loaded_detectors  # noqa: B018  (load the models now: a bad name or file fails before any work)
+    except (KeyError, NarrascopeError) as exc:
+        _fail(str(exc).strip("'\""))
+        return
     analyses: list[Analysis] = []
     errors: list[DocumentError] = []
     for outcome in analyzer.run(iter_articles(paths)):
@@ -72,6 +80,17 @@ def analyze(paths: tuple[Path, ...], fmt: str, out: Path | None, detectors: str)
         _fail(f"{len(errors)} of {len(errors) + len(analyses)} documents failed", code=1)
 
 
+def _detectors(names: str, taxonomy: Path | None) -> list[str | Detector]:
+    """Detector names from ``--detectors``; with ``--taxonomy`` the narratives detector uses that taxonomy."""
+    chosen: list[str | Detector] = [d for d in names.split(",") if d]
+    if taxonomy is not None:
+        from narrascope.analyze.narratives import NarrativeDetector
+
+        custom = NarrativeDetector.from_taxonomy(taxonomy)
+        chosen = [d for d in chosen if str(d).split(".")[0] != "narratives"] + [custom]
+    return chosen
+
+
 @main.command()
 @click.argument("task")
 @click.argument("input_dir", type=click.Path(path_type=Path))
@@ -82,7 +101,7 @@ def predict(task: str, input_dir: Path, out: Path, mentions: Path | None) -> Non
     from narrascope.predict import predict as run_predict
 
     try:
-        summary = run_predict(task, input_dir, out)
+        summary = run_predict(task, input_dir, out, mentions=mentions)
     except (KeyError, NarrascopeError) as exc:
         _fail(str(exc).strip("'\""))
         return
@@ -119,12 +138,15 @@ def evaluate(task: str, gold: Path, pred: Path) -> None:
               help="The corpora folder (e.g. ../shared/datasets) or a task folder.")
 @click.option("--out", type=click.Path(path_type=Path), help="Model folder to write (default: the built-in).")
 @click.option("--limit", type=int, help="Use only the first N documents per language (a quick check).")
-def train(detector: str, data: Path, out: Path | None, limit: int | None) -> None:
+@click.option("--taxonomy", type=click.Path(path_type=Path, exists=True),
+              help="narratives only: train your own taxonomy (YAML) from labelled documents in --data.")
+def train(detector: str, data: Path, out: Path | None, limit: int | None, taxonomy: Path | None) -> None:
     """Train DETECTOR from annotated data and write its model folder with manifest and model card."""
     from narrascope.train import train as run_train
 
     try:
-        report = run_train(detector, data, out, limit=limit, log=lambda s: click.echo(s, err=True))
+        report = run_train(detector, data, out, limit=limit, log=lambda s: click.echo(s, err=True),
+                           taxonomy=taxonomy)
     except (KeyError, NarrascopeError) as exc:
         _fail(str(exc).strip("'\""))
         return

@@ -59,11 +59,15 @@ class FeatureCache:
 
 
 class Analyzer:
-    """Runs detectors over articles. Parameters are stored as given; models load on first use."""
+    """Runs detectors over articles. Parameters are stored as given; models load on first use.
+
+    ``detectors`` holds registered names (``"genre"``, ``"frames.v1"``) or detector objects, e.g. a
+    ``NarrativeDetector.from_taxonomy(path)`` for a user's own taxonomy.
+    """
 
     def __init__(
         self,
-        detectors: Sequence[str] = DEFAULT_DETECTORS,
+        detectors: Sequence[str | Detector] = DEFAULT_DETECTORS,
         limits: Limits = DEFAULT_LIMITS,
         batch_size: int = 16,
     ) -> None:
@@ -76,7 +80,7 @@ class Analyzer:
     @property
     def loaded_detectors(self) -> list[Detector]:
         if self._loaded is None:
-            self._loaded = [get_detector(name) for name in self.detectors]
+            self._loaded = [get_detector(d) if isinstance(d, str) else d for d in self.detectors]
         return self._loaded
 
     def model_versions(self) -> dict[str, str]:

@@ -53,12 +53,24 @@ def _st3_2025(a: Analysis) -> list[str]:
     return [f"{_file_of(a)}\t{text}"]
 
 
+def _st1_2025(a: Analysis) -> list[str]:
+    """Without a mentions file: one row per mention the detector found (end inclusive)."""
+    r = a.result("framing")
+    rows = []
+    for f in r.findings if r else ():
+        if f.attr("level") == "mention" and f.start is not None and f.end is not None:
+            fine = "\t".join(f.attr("fine_roles").split(","))
+            text = " ".join(a.document.text[f.start : f.end].split())
+            rows.append(f"{_file_of(a)}\t{text}\t{f.start}\t{f.end - 1}\t{f.attr('main_role')}\t{fine}")
+    return rows
+
+
 TASKS: dict[str, PredictTask] = {
     "semeval2023-st1": PredictTask("semeval2023-st1", "genre", _st1),
     "semeval2023-st2": PredictTask("semeval2023-st2", "frames", _st2),
     "semeval2023-st3": PredictTask("semeval2023-st3", "techniques", st3_rows),
     "spans": PredictTask("spans", "techniques", span_rows),
-    "semeval2025-st1": PredictTask("semeval2025-st1", "framing", _st1),
+    "semeval2025-st1": PredictTask("semeval2025-st1", "framing", _st1_2025),
     "semeval2025-st2": PredictTask("semeval2025-st2", "narratives", _st2_2025),
     "semeval2025-st3": PredictTask("semeval2025-st3", "narratives", _st3_2025),
 }
@@ -108,11 +120,20 @@ def read_folder(folder: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple
             yield DocumentError(exc.source, exc.problem)
 
 
-def predict(task_name: str, input_dir: Path, out: Path, analyzer: Analyzer | None = None) -> PredictSummary:
-    """Write the official format of ``task_name`` for every article of ``input_dir`` to ``out``."""
+def predict(
+    task_name: str, input_dir: Path, out: Path, analyzer: Analyzer | None = None, mentions: Path | None = None
+) -> PredictSummary:
+    """Write the official format of ``task_name`` for every article of ``input_dir`` to ``out``.
+
+    ``mentions`` (``semeval2025-st1`` only): the given entity mentions, one row each in the output, in the
+    mentions file's order (the official scorer pairs some figures by row order)."""
     from narrascope.types import Article
 
     task = task_for(task_name)
+    if mentions is not None:
+        if task_name != "semeval2025-st1":
+            raise InputError(str(mentions), f"--mentions applies to semeval2025-st1, not {task_name}")
+        return _predict_mentions(input_dir, mentions, out, analyzer or Analyzer(detectors=(task.detector,)))
     analyzer = analyzer or Analyzer(detectors=(task.detector,))
     items: list[Article | DocumentError] = []
     for item in read_folder(input_dir):
@@ -134,3 +155,41 @@ def predict(task_name: str, input_dir: Path, out: Path, analyzer: Analyzer | Non
                     f.write(row + "\n")
                 written += 1
     return PredictSummary(written, tuple(errors))
+
+
+def _predict_mentions(input_dir: Path, mentions: Path, out: Path, analyzer: Analyzer) -> PredictSummary:
+    """``semeval2025-st1`` in the official setting: roles for the given mentions, in the file's order; a
+    mention whose article is missing or failed still gets a row (the fallback roles), and an error."""
+    from narrascope.analyze.framing import FALLBACK_ROW, FramingDetector, official_row
+    from narrascope.entities.annotations import read_rows
+    from narrascope.types import Article
+
+    detector = next(d for d in analyzer.loaded_detectors if isinstance(d, FramingDetector))
+    rows = read_rows(mentions)
+    texts: dict[str, str] = {}
+    errors: list[DocumentError] = []
+    for item in read_folder(input_dir):
+        if isinstance(item, DocumentError):
+            errors.append(item)
+        else:
+            texts[item[0].name] = item[1]
+    wanted = list(dict.fromkeys(r[0] for r in rows))
+    decided: dict[str, list[str]] = {}
+    for name in wanted:
+        if name not in texts:
+            errors.append(DocumentError(str(input_dir / name), f"listed in {mentions} but not in {input_dir}"))
+            continue
+        try:
+            doc = analyzer.prepare(Article(text=texts[name], id=name.removesuffix(".txt"), meta=(("file", name),)))
+        except InputError as exc:
+            errors.append(DocumentError(exc.source, exc.problem))
+            continue
+        given = [(r[1], r[2], r[3]) for r in rows if r[0] == name]
+        decided[name] = detector.given_roles(doc, analyzer.features([doc])[0], given)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pending = {name: iter(roles) for name, roles in decided.items()}
+    with out.open("w", encoding="utf-8") as f:
+        for name, entity, start, end, _, _ in rows:
+            roles = next(pending[name]) if name in pending else FALLBACK_ROW
+            f.write(official_row(name, entity, start, end, roles) + "\n")
+    return PredictSummary(len(decided), tuple(errors))

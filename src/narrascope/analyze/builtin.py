@@ -28,3 +28,10 @@ def narratives_v1() -> Detector:
     from narrascope.analyze.narratives import narratives_v1 as build
 
     return build()
+
+
+@register("framing.v1")
+def framing_v1() -> Detector:
+    from narrascope.analyze.framing import framing_v1 as build
+
+    return build()

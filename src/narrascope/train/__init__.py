@@ -27,6 +27,11 @@ def train(detector: str, data: Path, out: Path | None, limit: int | None = None,
         from narrascope.train.techniques import train_techniques
 
         return train_techniques(data, out, limit=limit, log=log)
+    if detector == "framing":
+        from narrascope.train.framing import train_framing
+
+        return train_framing(data, out, limit=limit, log=log)
     raise KeyError(
-        f"no training recipe for detector {detector!r}; trainable: genre, frames, techniques, narratives"
+        f"no training recipe for detector {detector!r}; trainable: genre, frames, techniques, narratives, "
+        "framing"
     )

@@ -1,0 +1,200 @@
+"""Entity framing: who an article casts as protagonist, antagonist or innocent, with the fine roles of the
+SemEval-2025 Task 10 taxonomy.
+
+Entities are found without help (``narrascope.entities``: the capitalised-span finder joined with the actor
+gazetteer by default, spaCy/natasha NER with ``prefer_ner=True``), or given (``mentions``, the official
+subtask-1 setting). Each mention gets features from the shared sentence embeddings
+(``entities.features``) and two heads (``FramingModel``): a softmax over the main roles and a sigmoid per fine
+role. ``decide`` keeps the output consistent: the best main role, its best fine role, and further fine roles
+of that main role whose score passes their tuned cut-off.
+
+Findings: one per mention (``label`` = main role, ``score`` = its probability, the mention's span, ``attrs``
+``entity``, ``main_role``, ``fine_roles`` comma-joined, ``type``, ``level=mention``), then one per entity
+without span (``level=entity``: majority main role over its mentions, the fine roles most of its mentions
+carry, ``mentions`` count), most-mentioned first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from narrascope.analyze.base import Features
+from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest, sha256_file
+from narrascope.entities import EntityMention, find_entities
+from narrascope.entities.features import MentionRef, mention_features
+from narrascope.labels import labels
+from narrascope.scoring._labels import FINE_ROLES_2025, MAIN_ROLES_2025
+from narrascope.types import DetectorResult, Document, Finding
+
+Matrix = npt.NDArray[np.float32]
+MAIN_ROLES: tuple[str, ...] = MAIN_ROLES_2025
+FINE_ROLES: tuple[str, ...] = FINE_ROLES_2025
+MANIFEST = "manifest.json"
+
+
+def _parents() -> list[int]:
+    table = labels("roles")
+    return [MAIN_ROLES.index(table[f].parent) for f in FINE_ROLES]
+
+
+PARENT: list[int] = _parents()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Chosen roles of one mention: main role index and its probability, fine role indices best first."""
+
+    main: int
+    score: float
+    fine: tuple[int, ...]
+
+
+def decide(p_main: Matrix, p_fine: Matrix, thresholds: Matrix) -> Decision:
+    """The best main role; its children ranked by score; the best child always, the others when they reach
+    their cut-off."""
+    main = int(np.argmax(p_main))
+    kids = sorted((j for j in range(len(FINE_ROLES)) if PARENT[j] == main), key=lambda j: -float(p_fine[j]))
+    fine = [kids[0]] + [j for j in kids[1:] if p_fine[j] >= thresholds[j]]
+    return Decision(main, float(p_main[main]), tuple(fine))
+
+
+@dataclass
+class FramingModel:
+    """The two heads; saved as ``main/`` and ``fine/`` head folders under a top manifest."""
+
+    main: LinearHead
+    fine: LinearHead
+
+    def probabilities(self, x: Matrix) -> tuple[Matrix, Matrix]:
+        return self.main.scores(x), self.fine.scores(x)
+
+    def save(self, folder: Path, info: dict[str, Any]) -> None:
+        self.main.save(folder / "main")
+        self.fine.save(folder / "fine")
+        files = {f"{h}/{MANIFEST}": sha256_file(folder / h / MANIFEST) for h in ("main", "fine")}
+        manifest = {"name": "framing", "version": "1", "space": self.main.space,
+                    "main_roles": list(MAIN_ROLES), "fine_roles": list(FINE_ROLES), "files": files, **info}
+        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load(cls, folder: Path) -> FramingModel:
+        manifest = read_manifest(folder)
+        model = cls(LinearHead.load(folder / "main"), LinearHead.load(folder / "fine"))
+        if tuple(model.main.labels) != MAIN_ROLES or tuple(model.fine.labels) != FINE_ROLES:
+            raise ModelFileError(f"{folder}: the heads' labels are not the SemEval-2025 roles")
+        if manifest.get("version") != "1":
+            raise ModelFileError(f"{folder / MANIFEST}: framing model version {manifest.get('version')!r}")
+        return model
+
+
+class FramingDetector:
+    """Entity roles from a ``FramingModel``; ``prefer_ner`` picks NER over the fast heuristic finder."""
+
+    def __init__(self, name: str, folder: Path, prefer_ner: bool = False) -> None:
+        self.name = name
+        self.task = name.split(".")[0]
+        self.model = FramingModel.load(folder)
+        self.prefer_ner = prefer_ner
+        self.space = self.model.main.space
+        self.model_version = f"framing-{self.model.main.version}"
+        self.requires: tuple[str, ...] = (self.space,)
+
+    def detect_batch(self, docs: Sequence[Document], feats: Sequence[Features]) -> list[DetectorResult]:
+        out = []
+        for doc, feat in zip(docs, feats, strict=True):
+            mentions = find_entities(doc.text, doc.lang, self.prefer_ner)
+            findings = self.role_findings(doc, feat, mentions)
+            out.append(DetectorResult(self.name, self.model_version, findings))
+        return out
+
+    def roles(self, doc: Document, feat: Features, mentions: Sequence[EntityMention]) -> list[Decision]:
+        """The decision for each mention, in order."""
+        if not mentions:
+            return []
+        refs = [MentionRef(m.start, m.end, m.entity) for m in mentions]
+        x = mention_features(feat.get(self.space), doc.sentences, len(doc.text), refs, doc.lang)
+        pm, pf = self.model.probabilities(x)
+        return [decide(pm[i], pf[i], self.model.fine.thresholds) for i in range(len(mentions))]
+
+    def given_roles(
+        self, doc: Document, feat: Features, given: Sequence[tuple[str, int, int]]
+    ) -> list[str]:
+        """Official setting: for mentions given as ``(entity, start, end inclusive)`` (offsets repaired as
+        the training data's are), ``main<TAB>fine[<TAB>fine...]`` each, in order."""
+        from narrascope.entities import RawMention, group
+        from narrascope.entities.annotations import locate
+
+        raw = []
+        for entity, start, end in given:
+            s, e, how = locate(doc.text, entity, start, end)
+            if not how:
+                s = min(max(0, start), len(doc.text))
+                e = min(max(s, end + 1), len(doc.text))
+            raw.append(RawMention(s, e, entity, "NAME"))
+        decisions = self.roles(doc, feat, group(raw))
+        return ["\t".join([MAIN_ROLES[d.main], *(FINE_ROLES[j] for j in d.fine)]) for d in decisions]
+
+    def role_findings(
+        self, doc: Document, feat: Features, mentions: Sequence[EntityMention]
+    ) -> tuple[Finding, ...]:
+        decisions = self.roles(doc, feat, mentions)
+        per_mention = [_mention_finding(m, d) for m, d in zip(mentions, decisions, strict=True)]
+        return tuple(per_mention + entity_summary(mentions, decisions))
+
+
+def _mention_finding(m: EntityMention, d: Decision) -> Finding:
+    attrs = (
+        ("entity", m.entity),
+        ("fine_roles", ",".join(FINE_ROLES[j] for j in d.fine)),
+        ("level", "mention"),
+        ("main_role", MAIN_ROLES[d.main]),
+        ("type", m.type),
+    )
+    return Finding(MAIN_ROLES[d.main], d.score, m.start, m.end, attrs=attrs)
+
+
+def entity_summary(mentions: Sequence[EntityMention], decisions: Sequence[Decision]) -> list[Finding]:
+    """One finding per entity: its majority main role (ties to the most confident), fine roles carried by at
+    least half of its mentions with that main role (at least the most common one), mean score."""
+    by: dict[str, list[tuple[EntityMention, Decision]]] = {}
+    for m, d in zip(mentions, decisions, strict=True):
+        by.setdefault(m.entity, []).append((m, d))
+    out = []
+    for entity, items in sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[1][0][0].start)):
+        votes = Counter(d.main for _, d in items)
+        main = max(votes, key=lambda r: (votes[r], sum(d.score for _, d in items if d.main == r)))
+        mine = [d for _, d in items if d.main == main]
+        fines = Counter(j for d in mine for j in d.fine)
+        kept = [j for j, n in fines.most_common() if 2 * n >= len(mine)] or [fines.most_common(1)[0][0]]
+        attrs = (
+            ("entity", entity),
+            ("fine_roles", ",".join(FINE_ROLES[j] for j in kept)),
+            ("level", "entity"),
+            ("main_role", MAIN_ROLES[main]),
+            ("mentions", str(len(items))),
+            ("type", items[0][0].type),
+        )
+        out.append(Finding(MAIN_ROLES[main], sum(d.score for d in mine) / len(mine), attrs=attrs))
+    return out
+
+
+def framing_v1() -> FramingDetector:
+    from narrascope.analyze.doclabels import model_dir
+
+    return FramingDetector("framing.v1", model_dir("framing"))
+
+
+FALLBACK_ROW = "Antagonist\tForeign Adversary"
+
+
+def official_row(file: str, entity: str, start: int, end_incl: int, roles: str) -> str:
+    """``file<TAB>entity<TAB>start<TAB>end<TAB>main<TAB>fine...`` (``roles`` already TAB-joined)."""
+    return f"{file}\t{entity}\t{start}\t{end_incl}\t{roles}"
