@@ -24,7 +24,7 @@ from narrascope.types import (
     Limits,
 )
 
-DEFAULT_DETECTORS: tuple[str, ...] = ("genre", "frames")
+DEFAULT_DETECTORS: tuple[str, ...] = ("genre", "frames", "techniques", "narratives")
 
 
 @dataclass(frozen=True)
