@@ -177,10 +177,11 @@ def _predict_mentions(input_dir: Path, mentions: Path, out: Path, analyzer: Anal
     decided: dict[str, list[str]] = {}
     for name in wanted:
         if name not in texts:
-            errors.append(DocumentError(str(input_dir / name), f"listed in {mentions} but not in {input_dir}"))
+            errors.append(DocumentError(str(input_dir / name), f"in {mentions} but not in {input_dir}"))
             continue
         try:
-            doc = analyzer.prepare(Article(text=texts[name], id=name.removesuffix(".txt"), meta=(("file", name),)))
+            article = Article(text=texts[name], id=name.removesuffix(".txt"), meta=(("file", name),))
+            doc = analyzer.prepare(article)
         except InputError as exc:
             errors.append(DocumentError(exc.source, exc.problem))
             continue

@@ -104,7 +104,11 @@ def analyze_corpus(
     if engine not in ENGINES:
         raise NarrascopeError(f"unknown engine {engine!r}; engines: {', '.join(ENGINES)}")
     if engine == "ray":
-        raise NarrascopeError("the ray engine is not available yet; use --engine local")
+        from narrascope.scale import RayOptions, analyze_on_ray
+
+        options = RayOptions(address=address, batch_size=batch_size, progress=bool(progress))
+        s = analyze_on_ray(inputs, db, detectors=detectors, options=options)
+        return RunSummary(s.db, s.run_id, s.analyzed, s.skipped, s.errors, s.seconds)
     analyzer = Analyzer(detectors=detectors, batch_size=batch_size)
     versions = analyzer.model_versions()
     show = sys.stderr.isatty() if progress is None else progress

@@ -38,7 +38,9 @@ ACTORS: dict[str, tuple[str, tuple[str, ...]]] = {
         "north atlantic alliance", "североатлантический альянс",
     )),
     "United Nations": ("ORG", ("un", "united nations", "the un", "u.n.", "оон", "onu", "संयुक्त राष्ट्र", "оон-")),
-    "China": ("GPE", ("china", "beijing", "prc", "chinese", "китай", "пекин", "китай", "china", "pequim", "चीन")),
+    "China": ("GPE", (
+        "china", "beijing", "prc", "chinese", "китай", "пекин", "китай", "pequim", "चीन",
+    )),
     "United Kingdom": ("GPE", (
         "uk", "united kingdom", "britain", "great britain", "london", "british", "the uk", "великобритания",
         "британия", "лондон", "reino unido", "ब्रिटेन", "англия",
@@ -71,7 +73,7 @@ ACTORS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 # demonyms and adjectives that stand for the state when they head a phrase of officials, forces or authorities
-_STATE_HEADS = ("officials", "government", "authorities", "administration", "leadership", "forces", "troops",
+STATE_HEADS = ("officials", "government", "authorities", "administration", "leadership", "forces", "troops",
                 "army", "military", "regime", "side", "politicians", "diplomats", "elites")
 _DEMONYMS = {
     "american": "United States", "u.s.": "United States", "us": "United States", "russian": "Russia",
@@ -114,7 +116,7 @@ def canonical_actor(mention: str) -> str | None:
         if s.startswith(det) and s[len(det):] in ALIAS_INDEX:
             return ALIAS_INDEX[s[len(det):]]
     words = s.removeprefix("the ").split()
-    if len(words) == 2 and words[1] in _STATE_HEADS and words[0] in _DEMONYMS:
+    if len(words) == 2 and words[1] in STATE_HEADS and words[0] in _DEMONYMS:
         return _DEMONYMS[words[0]]
     return None
 
@@ -122,3 +124,9 @@ def canonical_actor(mention: str) -> str | None:
 def actor_type(canonical: str) -> str:
     """The NER-like type of a canonical actor (``GPE``, ``ORG``, ``PERSON``); empty when unknown."""
     return ACTORS[canonical][0] if canonical in ACTORS else ""
+
+
+def is_demonym(word: str) -> bool:
+    """A bare nationality adjective (``Russian``, ``American``): names the state only before a state noun."""
+    w = normalise(word)
+    return w in _DEMONYMS and w.endswith(("an", "ish", "ese", "li", "ch"))

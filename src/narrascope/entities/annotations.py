@@ -1,10 +1,10 @@
 """SemEval-2025 Task 10 subtask-1 annotations (entity framing), with every offset checked against the text.
 
-``{LANG}/subtask-1-annotations.txt`` rows: ``file<TAB>entity<TAB>start<TAB>end<TAB>main<TAB>fine[<TAB>fine...]``
-with ``end`` **inclusive**. The texts are read as ``predict`` reads them (``\\r\\n`` becomes ``\\n``), and each
-mention is located in that text: the given offsets first, then the offsets read against the text with
-Windows line endings restored (the RU quirk, and files that kept their ``\\r``), then the nearest occurrence of
-the mention string within ``SEARCH_WINDOW`` characters. Mentions found nowhere are dropped and counted.
+``{LANG}/subtask-1-annotations.txt`` rows: ``file<TAB>entity<TAB>start<TAB>end<TAB>main<TAB>fine...``
+with ``end`` **inclusive**. The texts are read as ``predict`` reads them (``\\r\\n`` becomes ``\\n``), and
+each mention is located in that text: the given offsets first, then the offsets read against the text with
+Windows line endings restored (the RU quirk, and files that kept their ``\\r``), then the nearest occurrence
+of the mention string within ``SEARCH_WINDOW`` characters. Mentions found nowhere are dropped and counted.
 """
 
 from __future__ import annotations

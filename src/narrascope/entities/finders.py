@@ -14,20 +14,28 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from narrascope.entities.aliases import ACTORS, actor_type, canonical_actor, normalise
+from narrascope.entities.aliases import (
+    ACTORS,
+    STATE_HEADS,
+    actor_type,
+    canonical_actor,
+    is_demonym,
+    normalise,
+)
 
 SPACY_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP", "LOC": "GPE", "FAC": "GPE"}
 NATASHA_TYPES = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
 # sentence-initial or otherwise capitalised words that do not start a name (en, pt, bg, ru)
-_STOP = frozenset(
+_STOP_WORDS = (
     "the a an in on at but and or if as this that these those it its he she they we i you his her their our "
     "my when while after before since for from by with of to not no so yet also however there here what who "
     "why how monday tuesday wednesday thursday friday saturday sunday january february march april may june "
     "july august september october november december mr mrs ms dr o os as um uma em no na de do da e mas "
-    "para com por que é и в на но а с по от за не это как что он она они мы я".split()
+    "para com por que é и в на но а с по от за не это как что он она они мы я"
 )
-_CONNECT = frozenset({"of", "the", "de", "da", "do", "dos", "das", "for", "and"})
-_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+_STOP = frozenset(_STOP_WORDS.split())
+_CONNECT = frozenset({"of", "the", "de", "da", "do", "dos", "das", "for"})
+_WORD = re.compile(r"[^\W\d_](?:[\w'’-]|\.(?=\w))*\.?", re.UNICODE)
 _GAZ_MAX_WORDS = 5
 
 
@@ -45,9 +53,15 @@ def _is_cap(word: str) -> bool:
     return word[0].isupper() and normalise(word) not in _STOP
 
 
+def _abbrev(word: str) -> bool:
+    """``U.S.``, ``J.``: a trailing dot that belongs to the word, not to the sentence."""
+    return len(word) == 2 or "." in word[:-1]
+
+
 def heuristic_mentions(text: str) -> list[RawMention]:
-    """Runs of capitalised words (joined by ``of``/``de``/...), not a lone sentence-initial stop word;
-    acronyms count. Typed by the gazetteer where it knows the span, else ``NAME``."""
+    """Runs of capitalised words (joined by ``of``/``de``/...) within a sentence, not a stop word; acronyms
+    count; a bare demonym counts only before a state noun (``Russian officials``, kept whole). Typed by the
+    gazetteer where it knows the span, else ``NAME``."""
     words = list(_WORD.finditer(text))
     out: list[RawMention] = []
     k = 0
@@ -56,7 +70,11 @@ def heuristic_mentions(text: str) -> list[RawMention]:
             k += 1
             continue
         j = k
-        while j + 1 < len(words) and text[words[j].end() : words[j + 1].start()] in (" ", "-"):
+        while (
+            j + 1 < len(words)
+            and text[words[j].end() : words[j + 1].start()] in (" ", "-")
+            and (not words[j].group().endswith(".") or _abbrev(words[j].group()))
+        ):
             nxt = words[j + 1].group()
             if _is_cap(nxt) or (nxt in _CONNECT and j + 2 < len(words) and _is_cap(words[j + 2].group())):
                 j += 1
@@ -65,7 +83,13 @@ def heuristic_mentions(text: str) -> list[RawMention]:
         while words[j].group() in _CONNECT:
             j -= 1
         start, end = words[k].start(), words[j].end()
-        surface = text[start:end].rstrip(".")
+        surface = text[start:end] if _abbrev(words[j].group()) else text[start:end].rstrip(".")
+        if k == j and is_demonym(surface):
+            nxt = words[j + 1] if j + 1 < len(words) else None
+            if nxt is None or nxt.group() not in STATE_HEADS or text[end : nxt.start()] != " ":
+                k = j + 1
+                continue
+            surface, j = text[start : nxt.end()], j + 1
         end = start + len(surface)
         actor = canonical_actor(surface)
         out.append(RawMention(start, end, surface, actor_type(actor) if actor else "NAME"))
@@ -86,7 +110,7 @@ def gazetteer_mentions(text: str) -> list[RawMention]:
     out = []
     for m in _gazetteer_pattern().finditer(text):
         actor = canonical_actor(m.group())
-        if actor and (m.group().isupper() or not m.group().islower() or len(m.group()) > 3):
+        if actor and not is_demonym(m.group()) and (m.group().isupper() or not m.group().islower() or len(m.group()) > 3):
             out.append(RawMention(m.start(), m.end(), m.group(), actor_type(actor)))
     for m in re.finditer(r"(?<!\w)(US|U\.S\.|EU|UN|UK)(?!\w)", text):
         actor = canonical_actor(m.group())
@@ -165,5 +189,5 @@ def merge(*groups: list[RawMention]) -> list[RawMention]:
 
 
 def find_mentions(text: str, lang: str, prefer_ner: bool = True) -> list[RawMention]:
-    """Entity mentions of a text: the language's NER (or the heuristic), then gazetteer matches in the gaps."""
+    """Entity mentions of a text: the language's NER (or the heuristic), then gazetteer matches in gaps."""
     return merge(ner_backend(lang, prefer_ner)(text), gazetteer_mentions(text))

@@ -31,7 +31,8 @@ def _title(surface: str) -> str:
 def _personal(typ: str, title: str, words: list[str]) -> bool:
     """A full name a later last name may refer to: a person (or untyped name) of 2-4 capitalised words."""
     parts = title.split()
-    return (typ == "PERSON" or (typ == "NAME" and all(p[:1].isupper() for p in parts))) and 2 <= len(words) <= 4
+    named = typ == "PERSON" or (typ == "NAME" and all(p[:1].isupper() for p in parts))
+    return named and 2 <= len(words) <= 4
 
 
 def canonical_names(surfaces: Sequence[str], types: Sequence[str]) -> list[str]:

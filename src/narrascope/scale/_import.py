@@ -67,11 +67,21 @@ def import_table(
 
 
 def import_parquet(
-    store: Store, paths: Sequence[str | Path] | str | Path, run_id: int, vkey: str, batch_rows: int = 1024
+    store: Store,
+    paths: Sequence[str | Path] | str | Path,
+    run_id: int,
+    vkey: str,
+    *,
+    batch_rows: int = 1024,
+    failed: set[Key] | None = None,
 ) -> ImportCounts:
-    """Import result Parquet files (or folders of them) into run ``run_id``, committed batch by batch."""
+    """Import result Parquet files (or folders of them) into run ``run_id``, committed batch by batch.
+
+    ``vkey`` is ``versions_key`` of the model versions the results were made with; ``failed`` as in
+    ``import_table`` (a fresh set when None).
+    """
     total = ImportCounts()
-    failed: set[Key] = set()
+    failed = failed if failed is not None else set()
     for path in _parquet_files(paths):
         for batch in pq.ParquetFile(str(path)).iter_batches(batch_size=batch_rows):
             total = total + import_table(store, pa.Table.from_batches([batch]), run_id, vkey, failed)

@@ -40,7 +40,10 @@ RESULT_SCHEMA = pa.schema(
 def articles_table(articles: Sequence[Article]) -> pa.Table:
     """One row per article, every field kept (``meta`` as a JSON object)."""
     rows = [
-        {**{name: getattr(a, name) for name in _TEXT_FIELDS}, "meta": json.dumps(dict(a.meta), sort_keys=True)}
+        {
+            **{name: getattr(a, name) for name in _TEXT_FIELDS},
+            "meta": json.dumps(dict(a.meta), sort_keys=True),
+        }
         for a in articles
     ]
     return pa.Table.from_pylist(rows, schema=ARTICLE_SCHEMA)

@@ -94,7 +94,8 @@ def fit_model(x: Matrix, main: npt.NDArray[np.int_], fine: npt.NDArray[np.int_],
     coef = np.zeros((len(MAIN_ROLES), x.shape[1]), dtype=np.float32)
     icpt = np.full(len(MAIN_ROLES), -30.0, dtype=np.float32)
     if len(clf.classes_) == 2:
-        coef[clf.classes_[1]], icpt[clf.classes_[1]], icpt[clf.classes_[0]] = clf.coef_[0], clf.intercept_[0], 0
+        coef[clf.classes_[1]], icpt[clf.classes_[1]] = clf.coef_[0], clf.intercept_[0]
+        icpt[clf.classes_[0]] = 0.0
     else:
         coef[clf.classes_], icpt[clf.classes_] = clf.coef_, clf.intercept_
     main_head = LinearHead("framing-main", "1", SPACE, list(MAIN_ROLES), False, coef, icpt,
@@ -136,7 +137,9 @@ def tune_thresholds(t: MentionTable, rows: npt.NDArray[np.bool_], c: float, fold
     return thresholds
 
 
-def evaluate(model: FramingModel, t: MentionTable, rows: npt.NDArray[np.bool_]) -> dict[str, dict[str, float]]:
+def evaluate(
+    model: FramingModel, t: MentionTable, rows: npt.NDArray[np.bool_]
+) -> dict[str, dict[str, float]]:
     """Per language and over all: the official EMR and main-role accuracy, and the majority baseline's."""
     from narrascope.scoring import Roles, score_2025_st1
 
@@ -154,9 +157,13 @@ def evaluate(model: FramingModel, t: MentionTable, rows: npt.NDArray[np.bool_]) 
             pred[t.keys[i]] = Roles(MAIN_ROLES[d.main], tuple(FINE_ROLES[j] for j in d.fine))
         base = {t.keys[i]: Roles("Antagonist", (FINE_ROLES[common],)) for i in sel}
         rep, rb = score_2025_st1(gold, pred), score_2025_st1(gold, base)
-        out[lang] = {"n": float(len(sel)), "EMR": round(rep.official, 4),
-                     "main": round(rep.metrics["main-role accuracy"], 4),
-                     "base_EMR": round(rb.official, 4), "base_main": round(rb.metrics["main-role accuracy"], 4)}
+        out[lang] = {
+            "n": float(len(sel)),
+            "EMR": round(rep.official, 4),
+            "main": round(rep.metrics["main-role accuracy"], 4),
+            "base_EMR": round(rb.official, 4),
+            "base_main": round(rb.metrics["main-role accuracy"], 4),
+        }
     return out
 
 
@@ -195,7 +202,8 @@ def _info(report: FramingReport, limit: int | None, c: float) -> dict[str, Any]:
     load = report.load or LoadReport()
     return {
         "task": "SemEval-2025 Task 10 subtask 1 (entity framing)",
-        "training_data": "semeval2025_task10 train, bg en hi pt ru" + (f" (first {limit}/lang)" if limit else ""),
+        "training_data": "semeval2025_task10 train, bg en hi pt ru"
+        + (f" (first {limit}/lang)" if limit else ""),
         "validation_split": "per language, the highest 25% of document ids (later collection batches)",
         "validation": report.validation,
         "offsets": {"rows": dict(load.rows), "crlf_repaired": dict(load.crlf),
@@ -209,7 +217,8 @@ def _info(report: FramingReport, limit: int | None, c: float) -> dict[str, Any]:
 
 def write_card(folder: Path, report: FramingReport) -> None:
     rows = "\n".join(
-        f"| {k} | {int(v['n'])} | {v['EMR']:.4f} | {v['base_EMR']:.4f} | {v['main']:.4f} | {v['base_main']:.4f} |"
+        f"| {k} | {int(v['n'])} | {v['EMR']:.4f} | {v['base_EMR']:.4f} | {v['main']:.4f} "
+        f"| {v['base_main']:.4f} |"
         for k, v in report.validation.items()
     )
     (folder / "MODEL_CARD.md").write_text(
@@ -222,7 +231,8 @@ def write_card(folder: Path, report: FramingReport) -> None:
         f"## Data and terms\n{TERMS}\n\n"
         f"## Validation (official scorer; by-id split: top 25% of ids per language, {report.n_train} train / "
         f"{report.n_val} validation mentions; majority = Antagonist + the most frequent fine role)\n\n"
-        "| language | mentions | EMR | majority EMR | main-role acc. | majority main |\n|---|---|---|---|---|---|\n"
+        "| language | mentions | EMR | majority EMR | main-role acc. | majority main |\n"
+        "|---|---|---|---|---|---|\n"
         f"{rows}\n\nThe committed model is then refit on all the training mentions.\n\n"
         "## Retrain\n`narrascope train framing --data ../shared/datasets`\n\n"
         "## Limits\nThe multilingual encoder is not aligned for Hindi (and Ukrainian); features are sentence-"
