@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 from narrascope.analyze.doclabels import model_dir
@@ -57,8 +56,10 @@ def main() -> None:
         validation = manifest.get("validation", {})
         metric = str(manifest.get("validation_metric", "score"))
         columns, table = rows(validation, metric)
-        print(f"\n## {task} (model {manifest.get('name')}-{manifest.get('version')}; "
-              f"{manifest.get('validation_split', 'by-id split')})")
+        print(
+            f"\n## {task} (model {manifest.get('name')}-{manifest.get('version')}; "
+            f"{manifest.get('validation_split', 'by-id split')})"
+        )
         print(f"reference: {PUBLISHED[task]}\n")
         print("| language | " + " | ".join(columns) + " |")
         print("|---" * (len(columns) + 1) + "|")

@@ -58,9 +58,13 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles: {n_ok} ({args.lang}, mean {chars:,.0f} chars), detectors: {args.detectors}")
     print(f"throughput: {n_ok / elapsed:.2f} articles/s (batch 32)")
-    print(f"latency one article: p50 {statistics.median(latencies) * 1000:.0f} ms, "
-          f"p95 {sorted(latencies)[int(0.95 * (len(latencies) - 1))] * 1000:.0f} ms")
-    print(f"bare encoder pass ({', '.join(spaces)}): {bare:.2f} s; pipeline/encoder ratio {elapsed / bare:.2f}")
+    print(
+        f"latency one article: p50 {statistics.median(latencies) * 1000:.0f} ms, "
+        f"p95 {sorted(latencies)[int(0.95 * (len(latencies) - 1))] * 1000:.0f} ms"
+    )
+    print(
+        f"bare encoder pass ({', '.join(spaces)}): {bare:.2f} s; pipeline/encoder ratio {elapsed / bare:.2f}"
+    )
     print(f"peak memory (max RSS): {peak_mb:.0f} MB")
 
 

@@ -18,6 +18,7 @@ from narrascope.types import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Analysis",
     "Analyzer",
     "Article",
@@ -29,7 +30,6 @@ __all__ = [
     "Limits",
     "NarrascopeError",
     "Outcome",
-    "SCHEMA_VERSION",
     "Span",
     "__version__",
     "analyze",

@@ -37,13 +37,24 @@ def _render(analyses: list[Analysis], fmt: str, color: bool) -> str:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "html", "text"]), default="json", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "html", "text"]), default="json", show_default=True
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Write here instead of standard output.")
-@click.option("--detectors", default=",".join(DEFAULT_DETECTORS), show_default=True,
-              help="Comma-separated detector names.")
-@click.option("--taxonomy", type=click.Path(path_type=Path, exists=True),
-              help="Your own narratives: a taxonomy YAML (zero-shot) or a model folder trained from one.")
-def analyze(paths: tuple[Path, ...], fmt: str, out: Path | None, detectors: str, taxonomy: Path | None) -> None:
+@click.option(
+    "--detectors",
+    default=",".join(DEFAULT_DETECTORS),
+    show_default=True,
+    help="Comma-separated detector names.",
+)
+@click.option(
+    "--taxonomy",
+    type=click.Path(path_type=Path, exists=True),
+    help="Your own narratives: a taxonomy YAML (zero-shot) or a model folder trained from one.",
+)
+def analyze(
+    paths: tuple[Path, ...], fmt: str, out: Path | None, detectors: str, taxonomy: Path | None
+) -> None:
     """Analyse articles (.txt, .html, .jsonl, .csv or folders) and print the findings."""
     from narrascope.ingest import iter_articles
     from narrascope.report import to_html
@@ -134,19 +145,27 @@ def evaluate(task: str, gold: Path, pred: Path) -> None:
 
 @main.command()
 @click.argument("detector")
-@click.option("--data", type=click.Path(path_type=Path, exists=True), required=True,
-              help="The corpora folder (e.g. ../shared/datasets) or a task folder.")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, exists=True),
+    required=True,
+    help="The corpora folder (e.g. ../shared/datasets) or a task folder.",
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Model folder to write (default: the built-in).")
 @click.option("--limit", type=int, help="Use only the first N documents per language (a quick check).")
-@click.option("--taxonomy", type=click.Path(path_type=Path, exists=True),
-              help="narratives only: train your own taxonomy (YAML) from labelled documents in --data.")
+@click.option(
+    "--taxonomy",
+    type=click.Path(path_type=Path, exists=True),
+    help="narratives only: train your own taxonomy (YAML) from labelled documents in --data.",
+)
 def train(detector: str, data: Path, out: Path | None, limit: int | None, taxonomy: Path | None) -> None:
     """Train DETECTOR from annotated data and write its model folder with manifest and model card."""
     from narrascope.train import train as run_train
 
     try:
-        report = run_train(detector, data, out, limit=limit, log=lambda s: click.echo(s, err=True),
-                           taxonomy=taxonomy)
+        report = run_train(
+            detector, data, out, limit=limit, log=lambda s: click.echo(s, err=True), taxonomy=taxonomy
+        )
     except (KeyError, NarrascopeError) as exc:
         _fail(str(exc).strip("'\""))
         return
@@ -163,23 +182,42 @@ def corpus() -> None:
 @click.option("--db", type=click.Path(path_type=Path), default="narrascope.duckdb", show_default=True)
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
 @click.option("--address", help="Ray cluster address (with --engine ray).")
-@click.option("--detectors", default=",".join(DEFAULT_DETECTORS), show_default=True,
-              help="Comma-separated detector names.")
-@click.option("--batch-size", type=click.IntRange(1), default=16, show_default=True,
-              help="Documents per batch; each batch is committed as it completes.")
-def corpus_analyze(inputs: tuple[Path, ...], db: Path, engine: str, address: str | None, detectors: str,
-                   batch_size: int) -> None:
+@click.option(
+    "--detectors",
+    default=",".join(DEFAULT_DETECTORS),
+    show_default=True,
+    help="Comma-separated detector names.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1),
+    default=16,
+    show_default=True,
+    help="Documents per batch; each batch is committed as it completes.",
+)
+def corpus_analyze(
+    inputs: tuple[Path, ...], db: Path, engine: str, address: str | None, detectors: str, batch_size: int
+) -> None:
     """Analyse INPUT... into the store; re-running skips documents already stored."""
     from narrascope.corpus import analyze_corpus
 
     try:
-        s = analyze_corpus(inputs, db, detectors=[d for d in detectors.split(",") if d], engine=engine,
-                           address=address, batch_size=batch_size)
+        s = analyze_corpus(
+            inputs,
+            db,
+            detectors=[d for d in detectors.split(",") if d],
+            engine=engine,
+            address=address,
+            batch_size=batch_size,
+        )
     except NarrascopeError as exc:
         _fail(str(exc))
         return
-    click.echo(f"run {s.run_id}: {s.analyzed} analysed, {s.skipped} already stored, {s.errors} failed "
-               f"({s.rate:.1f} articles/s) into {s.db}", err=True)
+    click.echo(
+        f"run {s.run_id}: {s.analyzed} analysed, {s.skipped} already stored, {s.errors} failed "
+        f"({s.rate:.1f} articles/s) into {s.db}",
+        err=True,
+    )
     if s.errors:
         _fail(f"{s.errors} documents failed; see the errors table of {s.db}", code=1)
 
@@ -209,8 +247,13 @@ def corpus_export(db: Path, fmt: str, out: Path) -> None:
 
 @corpus.command("claims")
 @click.option("--db", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True)
-@click.option("--claims", "claims_file", type=click.Path(path_type=Path, exists=True), required=True,
-              help="CSV id,claim,date,url, or the EUvsDisinfo posts.csv export.")
+@click.option(
+    "--claims",
+    "claims_file",
+    type=click.Path(path_type=Path, exists=True),
+    required=True,
+    help="CSV id,claim,date,url, or the EUvsDisinfo posts.csv export.",
+)
 @click.option("--threshold", type=float, default=0.7, show_default=True, help="Minimum cosine similarity.")
 def corpus_claims(db: Path, claims_file: Path, threshold: float) -> None:
     """Match stored sentences against known claims; the matches are saved for the report."""
@@ -230,8 +273,12 @@ def corpus_claims(db: Path, claims_file: Path, threshold: float) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--db", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="A corpus store.")
-@click.option("--detectors", default=",".join(DEFAULT_DETECTORS), show_default=True,
-              help="Comma-separated detector names.")
+@click.option(
+    "--detectors",
+    default=",".join(DEFAULT_DETECTORS),
+    show_default=True,
+    help="Comma-separated detector names.",
+)
 def serve(host: str, port: int, db: Path | None, detectors: str) -> None:
     """Serve the web app and HTTP API; set NARRASCOPE_TOKEN to require a bearer token."""
     from narrascope.web import serve as run_serve

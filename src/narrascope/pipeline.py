@@ -36,7 +36,7 @@ class Outcome:
 
 
 class FeatureCache:
-    """Sentence embeddings per (space, sentence text), bounded; a run never encodes the same sentence twice."""
+    """Sentence embeddings per (space, sentence text), bounded: a run never encodes a sentence twice."""
 
     def __init__(self, max_items: int = 50_000) -> None:
         self.max_items = max_items

@@ -141,8 +141,11 @@ def predict(
             items.append(item)
             continue
         path, text = item
-        items.append(Article(text=text, id=path.stem.removeprefix("article"), source=str(path),
-                             meta=(("file", path.name),)))
+        items.append(
+            Article(
+                text=text, id=path.stem.removeprefix("article"), source=str(path), meta=(("file", path.name),)
+            )
+        )
     errors: list[DocumentError] = []
     written = 0
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -269,4 +269,3 @@ __all__ = [
     "Span",
     "content_id",
 ]
-

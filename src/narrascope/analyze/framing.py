@@ -120,7 +120,7 @@ class FramingDetector:
         if not mentions:
             return []
         refs = [MentionRef(m.start, m.end, m.entity) for m in mentions]
-        x = mention_features(feat.get(self.space), doc.sentences, len(doc.text), refs, doc.lang)
+        x = mention_features(feat.get(self.space), doc.sentences, doc.text, refs, doc.lang)
         pm, pf = self.model.probabilities(x)
         return [decide(pm[i], pf[i], self.model.fine.thresholds) for i in range(len(mentions))]
 

@@ -1,4 +1,4 @@
-"""Trained heads over pooled sentence embeddings: a linear model stored as ``weights.npz`` + ``manifest.json``.
+"""Trained heads over pooled sentence embeddings: a linear model in ``weights.npz`` + ``manifest.json``.
 
 The manifest (name, version, labels, feature space, training data, held-out figures, file checksums) is
 checked at load: a missing or altered weights file is an error naming the file.
@@ -15,15 +15,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.types import NarrascopeError
+from narrascope.encode.manifest import ModelFileError
+
+__all__ = ["MANIFEST", "WEIGHTS", "LinearHead", "ModelFileError", "pool", "read_manifest", "sha256_file"]
 
 Vector = npt.NDArray[np.float32]
 MANIFEST = "manifest.json"
 WEIGHTS = "weights.npz"
-
-
-class ModelFileError(NarrascopeError):
-    """A model folder is missing, incomplete or does not match its manifest."""
 
 
 def sha256_file(path: Path) -> str:
@@ -94,9 +92,14 @@ class LinearHead:
         with np.load(folder / WEIGHTS) as w:
             coef, intercept, thresholds = w["coef"], w["intercept"], w["thresholds"]
         if coef.shape[0] != len(manifest["labels"]):
-            raise ModelFileError(f"{folder / WEIGHTS}: {coef.shape[0]} rows for {len(manifest['labels'])} labels")
-        info = {k: v for k, v in manifest.items() if k not in {"name", "version", "space", "labels",
-                                                               "multi_label", "files"}}
+            raise ModelFileError(
+                f"{folder / WEIGHTS}: {coef.shape[0]} rows for {len(manifest['labels'])} labels"
+            )
+        info = {
+            k: v
+            for k, v in manifest.items()
+            if k not in {"name", "version", "space", "labels", "multi_label", "files"}
+        }
         return cls(
             name=manifest["name"],
             version=manifest["version"],

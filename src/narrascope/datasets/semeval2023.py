@@ -47,8 +47,9 @@ def read_article(path: Path, lang: str) -> Article:
     return Article(text=text, id=doc_id, source=str(path), lang=lang)
 
 
-def load_subtask(data: Path, subtask: int, langs: Sequence[str] = tuple(LANGS),
-                 limit: int | None = None) -> list[LabelledDoc]:
+def load_subtask(
+    data: Path, subtask: int, langs: Sequence[str] = tuple(LANGS), limit: int | None = None
+) -> list[LabelledDoc]:
     """Labelled articles of subtask 1 (genre) or 2 (frames), every language folder present."""
     root = task_root(data)
     docs: list[LabelledDoc] = []

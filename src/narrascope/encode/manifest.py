@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from narrascope.types import NarrascopeError
+
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models" / "encoders"
 
 
-class ModelFileError(RuntimeError):
-    """A model file is missing, or its bytes do not match the sha256 its manifest records."""
+class ModelFileError(NarrascopeError, RuntimeError):
+    """A model folder is missing, incomplete, or a file's bytes do not match the sha256 its manifest records.
+
+    The one error of every model loader (encoders and detector heads alike)."""
 
 
 @dataclass(frozen=True)

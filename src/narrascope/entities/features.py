@@ -10,6 +10,7 @@ No extra encoder pass: the cost on top of the shared pass is a few matrix means 
 from __future__ import annotations
 
 import math
+import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from narrascope.types import Span
 
 Matrix = npt.NDArray[np.float32]
 NAME_BUCKETS = 256
+WINDOW_BUCKETS = 1024
+WINDOW_WORDS = 8
+_TOKEN = re.compile(r"\w+", re.UNICODE)
 LANGS: tuple[str, ...] = ("bg", "en", "hi", "pt", "ru")
 _ACTORS = list(ACTORS)
 
@@ -64,12 +68,26 @@ def name_vector(entity: str) -> Matrix:
     return v
 
 
+def window_vector(text: str, start: int, end: int) -> Matrix:
+    """Hashed bag of the ``WINDOW_WORDS`` words before and after the mention (lower case), the two sides
+    hashed apart, L2-normalised: who does what to whom, near the mention."""
+    v = np.zeros(WINDOW_BUCKETS, dtype=np.float32)
+    left = _TOKEN.findall(text[max(0, start - 12 * WINDOW_WORDS) : start])[-WINDOW_WORDS:]
+    right = _TOKEN.findall(text[end : end + 12 * WINDOW_WORDS])[:WINDOW_WORDS]
+    for side, words in (("<", left), (">", right)):
+        for w in words:
+            w = w.lower()
+            v[zlib.crc32((side + w).encode("utf-8")) % WINDOW_BUCKETS] += 1.0
+            v[zlib.crc32(w.encode("utf-8")) % WINDOW_BUCKETS] += 1.0
+    return _unit(v)
+
+
 def feature_dim(dim: int) -> int:
-    return 3 * dim + NAME_BUCKETS + len(_ACTORS) + len(LANGS) + 3
+    return 3 * dim + NAME_BUCKETS + len(_ACTORS) + len(LANGS) + 3 + WINDOW_BUCKETS
 
 
 def mention_features(
-    embeddings: Matrix, sentences: Sequence[Span], text_len: int, mentions: Sequence[MentionRef], lang: str
+    embeddings: Matrix, sentences: Sequence[Span], text: str, mentions: Sequence[MentionRef], lang: str
 ) -> Matrix:
     """(n_mentions, ``feature_dim(dim)``) features of the mentions of one document."""
     dim = embeddings.shape[1]
@@ -88,8 +106,9 @@ def mention_features(
         sent = embeddings[k] if k >= 0 else np.zeros(dim, dtype=np.float32)
         ctx = _unit(embeddings[ks].mean(axis=0)) if ks else np.zeros(dim, dtype=np.float32)
         extra = np.array(
-            [m.start / max(1, text_len), math.log1p(len(by_entity[m.entity])) / 3.0, float(k == 0)],
+            [m.start / max(1, len(text)), math.log1p(len(by_entity[m.entity])) / 3.0, float(k == 0)],
             dtype=np.float32,
         )
-        out[i] = np.concatenate([sent, ctx, doc_mean, name_vector(m.entity), lang_hot, extra])
+        window = window_vector(text, m.start, m.end)
+        out[i] = np.concatenate([sent, ctx, doc_mean, name_vector(m.entity), lang_hot, extra, window])
     return out

@@ -64,7 +64,7 @@ def _doc_rows(d: RoleDoc, cache: FeatureCache) -> Matrix:
         _VECTORS[key] = cache.encode(SPACE, document.sentence_texts())
     names = canonical_names([m.entity for m in d.mentions], ["NAME"] * len(d.mentions))
     refs = [MentionRef(m.start, m.end, n) for m, n in zip(d.mentions, names, strict=True)]
-    return mention_features(_VECTORS[key], document.sentences, len(d.article.text), refs, d.article.lang)
+    return mention_features(_VECTORS[key], document.sentences, d.article.text, refs, d.article.lang)
 
 
 def build_table(docs: Sequence[RoleDoc], log: Log) -> MentionTable:

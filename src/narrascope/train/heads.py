@@ -1,7 +1,7 @@
 """Training of the document-level heads (genre, frames) on the SemEval-2023 Task 3 layout.
 
 Needs the ``train`` extra (scikit-learn). Reproduces the committed models:
-``narrascope train genre --data ../shared/datasets`` and ``narrascope train frames --data ../shared/datasets``.
+``narrascope train genre --data ../shared/datasets`` (likewise ``frames``).
 """
 
 from __future__ import annotations
@@ -22,10 +22,20 @@ from narrascope.pipeline import FeatureCache
 
 GENRES = ["opinion", "reporting", "satire"]
 FRAMES = [
-    "Economic", "Capacity_and_resources", "Morality", "Fairness_and_equality",
-    "Legality_Constitutionality_and_jurisprudence", "Policy_prescription_and_evaluation",
-    "Crime_and_punishment", "Security_and_defense", "Health_and_safety", "Quality_of_life",
-    "Cultural_identity", "Public_opinion", "Political", "External_regulation_and_reputation",
+    "Economic",
+    "Capacity_and_resources",
+    "Morality",
+    "Fairness_and_equality",
+    "Legality_Constitutionality_and_jurisprudence",
+    "Policy_prescription_and_evaluation",
+    "Crime_and_punishment",
+    "Security_and_defense",
+    "Health_and_safety",
+    "Quality_of_life",
+    "Cultural_identity",
+    "Public_opinion",
+    "Political",
+    "External_regulation_and_reputation",
 ]
 TERMS = (
     "Trained on the SemEval-2023 Task 3 training data, released for research within the shared task and not "
@@ -85,8 +95,9 @@ def label_matrix(docs: Sequence[LabelledDoc], labels: list[str]) -> npt.NDArray[
     return y
 
 
-def fit_head(spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_], space: str,
-             c: float = 1.0) -> LinearHead:
+def fit_head(
+    spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_], space: str, c: float = 1.0
+) -> LinearHead:
     from sklearn.linear_model import LogisticRegression
 
     if not spec.multi_label:
@@ -95,10 +106,23 @@ def fit_head(spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_]
         coef = np.zeros((len(spec.labels), x.shape[1]), dtype=np.float32)
         icpt = np.full(len(spec.labels), -30.0, dtype=np.float32)
         if len(clf.classes_) == 2:  # binary case: sklearn keeps one row
-            coef[clf.classes_[1]], icpt[clf.classes_[1]], icpt[clf.classes_[0]] = clf.coef_[0], clf.intercept_[0], 0
+            coef[clf.classes_[1]], icpt[clf.classes_[1]], icpt[clf.classes_[0]] = (
+                clf.coef_[0],
+                clf.intercept_[0],
+                0,
+            )
         else:
             coef[clf.classes_], icpt[clf.classes_] = clf.coef_, clf.intercept_
-        return LinearHead(spec.task, "1", space, spec.labels, False, coef, icpt, np.zeros(len(spec.labels), dtype=np.float32))
+        return LinearHead(
+            spec.task,
+            "1",
+            space,
+            spec.labels,
+            False,
+            coef,
+            icpt,
+            np.zeros(len(spec.labels), dtype=np.float32),
+        )
     coefs, icpts = [], []
     for j in range(y.shape[1]):
         if y[:, j].min() == y[:, j].max():
@@ -109,12 +133,21 @@ def fit_head(spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_]
         coefs.append(clf.coef_[0])
         icpts.append(float(clf.intercept_[0]))
     thresholds = np.full(y.shape[1], 0.5, dtype=np.float32)
-    return LinearHead(spec.task, "1", space, spec.labels, True, np.array(coefs, dtype=np.float32),
-                      np.array(icpts, dtype=np.float32), thresholds)
+    return LinearHead(
+        spec.task,
+        "1",
+        space,
+        spec.labels,
+        True,
+        np.array(coefs, dtype=np.float32),
+        np.array(icpts, dtype=np.float32),
+        thresholds,
+    )
 
 
-def tune_thresholds(spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_], space: str,
-                    c: float, folds: int = 4) -> npt.NDArray[np.float32]:
+def tune_thresholds(
+    spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_], space: str, c: float, folds: int = 4
+) -> npt.NDArray[np.float32]:
     """Per-label cut-offs maximising micro-F1 contribution on out-of-fold predictions of the training part."""
     oof = np.zeros(y.shape, dtype=np.float32)
     order = np.arange(len(y))
@@ -149,12 +182,21 @@ def score(spec: HeadSpec, gold: list[list[str]], pred: list[list[str]]) -> float
     ids = [str(i) for i in range(len(gold))]
     if spec.multi_label:
         return score_st2(dict(zip(ids, gold, strict=True)), dict(zip(ids, pred, strict=True))).official
-    return score_st1(dict(zip(ids, [g[0] for g in gold], strict=True)),
-                     dict(zip(ids, [p[0] for p in pred], strict=True))).official
+    return score_st1(
+        dict(zip(ids, [g[0] for g in gold], strict=True)), dict(zip(ids, [p[0] for p in pred], strict=True))
+    ).official
 
 
-def train_head(task: str, data: Path, out: Path | None = None, *, space: str = "multi", c: float = 1.0,
-               limit: int | None = None, log: Log = lambda s: None) -> TrainReport:
+def train_head(
+    task: str,
+    data: Path,
+    out: Path | None = None,
+    *,
+    space: str = "multi",
+    c: float = 1.0,
+    limit: int | None = None,
+    log: Log = lambda s: None,
+) -> TrainReport:
     """Fit on the training part of a by-id split, report validation figures per language, refit on all."""
     spec = SPECS[task]
     docs = load_subtask(data, spec.subtask, limit=limit)
@@ -177,16 +219,22 @@ def train_head(task: str, data: Path, out: Path | None = None, *, space: str = "
     return report
 
 
-def _fit_tuned(spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_], space: str,
-               c: float) -> LinearHead:
+def _fit_tuned(
+    spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_], space: str, c: float
+) -> LinearHead:
     head = fit_head(spec, x, y, space, c)
     if spec.multi_label and len(y) >= 8:
         head.thresholds = tune_thresholds(spec, x, y, space, c)
     return head
 
 
-def _validate(spec: HeadSpec, head: LinearHead, docs: Sequence[LabelledDoc], x: npt.NDArray[np.float32],
-              mask: npt.NDArray[np.bool_]) -> dict[str, float]:
+def _validate(
+    spec: HeadSpec,
+    head: LinearHead,
+    docs: Sequence[LabelledDoc],
+    x: npt.NDArray[np.float32],
+    mask: npt.NDArray[np.bool_],
+) -> dict[str, float]:
     out: dict[str, float] = {}
     langs = sorted({d.article.lang for d in docs})
     for lang in [*langs, "all"]:
@@ -200,8 +248,8 @@ def _validate(spec: HeadSpec, head: LinearHead, docs: Sequence[LabelledDoc], x: 
 def _info(spec: HeadSpec, report: TrainReport, limit: int | None, c: float) -> dict[str, Any]:
     return {
         "task": f"SemEval-2023 Task 3 subtask {spec.subtask} ({spec.task})",
-        "training_data": "semeval2023_task3 train, languages en fr de it pl ru" + (f" (first {limit}/lang)"
-                                                                                if limit else ""),
+        "training_data": "semeval2023_task3 train, languages en fr de it pl ru"
+        + (f" (first {limit}/lang)" if limit else ""),
         "validation_split": "per language, the highest 25% of document ids (later collection batches)",
         "validation_metric": spec.metric,
         "validation": report.validation,
