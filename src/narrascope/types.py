@@ -244,12 +244,17 @@ class InputError(NarrascopeError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Input limits, set once at the edge."""
+    """Input limits, set once at the edge.
+
+    ``max_seconds`` bounds the extraction of one HTML page (the one stage whose cost depends on the markup,
+    not only on its length); 0 means no limit. Every later stage is linear in the (bounded) text.
+    """
 
     max_bytes: int = 20_000_000
     max_chars: int = 2_000_000
     max_html_depth: int = 500
     min_chars: int = 1
+    max_seconds: float = 60.0
 
 
 DEFAULT_LIMITS = Limits()

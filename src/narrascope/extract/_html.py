@@ -6,6 +6,7 @@ Nothing here reaches the network: trafilatura is given the page's markup, never 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,7 @@ _NO_DEPTH = frozenset(
     """
     )
 )
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "head")
 _BLOCK_TAGS = frozenset(
     _words(
@@ -93,6 +95,12 @@ def html_to_text(html: str, source: str = "<html>", limits: Limits = DEFAULT_LIM
         raise InputError(
             source, f"HTML nested too deeply ({depth} levels; the limit is {limits.max_html_depth})"
         )
+    if limits.max_seconds > 0:
+        return _within(limits.max_seconds, source, html)
+    return _extract(html)
+
+
+def _extract(html: str) -> ExtractedHtml:
     doc = _trafilatura(html)
     text = remove_furniture(normalize_text(str(getattr(doc, "text", "") or "")))
     if not text.strip():
@@ -105,6 +113,32 @@ def html_to_text(html: str, source: str = "<html>", limits: Limits = DEFAULT_LIM
         sitename=_meta(doc, "sitename"),
         author=_meta(doc, "author"),
     )
+
+
+def _within(seconds: float, source: str, html: str) -> ExtractedHtml:
+    """:func:`_extract` in a daemon worker thread, abandoned (InputError) when it runs past ``seconds``.
+
+    A thread cannot be stopped: an abandoned one finishes in the background and its result is dropped.
+    """
+    import lxml.html  # noqa: F401  (imported before the clock starts: it times the page, not imports)
+    import trafilatura  # noqa: F401
+
+    box: list[ExtractedHtml | BaseException] = []
+
+    def work() -> None:
+        try:
+            box.append(_extract(html))
+        except BaseException as exc:  # handed to the caller's thread below
+            box.append(exc)
+
+    worker = threading.Thread(target=work, name="narrascope-html", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not box:
+        raise InputError(source, f"HTML extraction took over {seconds:g} s (the per-document time limit)")
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]
 
 
 def html_depth(html: str) -> int:
@@ -155,6 +189,8 @@ def _trafilatura(html: str) -> Any:
         )
     except (ValueError, TypeError, RecursionError):  # lxml raises these on some malformed pages
         return None
+    except AssertionError:  # htmldate's drop_tree on a root <svg> ("<svg>html"): lxml asserts a parent
+        return None
 
 
 def _meta(doc: Any, name: str) -> str:
@@ -167,8 +203,8 @@ def _body_text(html: str) -> str:
     import lxml.etree
     import lxml.html
 
-    try:
-        root = lxml.html.document_fromstring(html)
+    try:  # lxml refuses to set a tail holding C0 controls; normalize_text drops them anyway
+        root = lxml.html.document_fromstring(_XML_INCOMPATIBLE.sub("", html))
     except (lxml.etree.ParserError, ValueError):
         return ""
     for bad in list(root.iter(*_DROP_TAGS)):

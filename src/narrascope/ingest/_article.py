@@ -67,6 +67,10 @@ def _check_content(text: str, source: str, limits: Limits) -> None:
         raise InputError(
             source, f"text too long ({len(text):,} characters; the limit is {limits.max_chars:,})"
         )
+    try:  # the content id hashes the UTF-8 form: a lone surrogate (e.g. JSON "\ud800") has none
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(source, "not valid Unicode text (it contains lone surrogates)") from None
 
 
 def _build(text: str, id: str, source: str, meta: Mapping[str, object]) -> Article:
