@@ -1,8 +1,9 @@
 """Speed and memory of `analyze`: articles/s, latency p50/p95 and peak memory over N articles.
 
-Usage: python bench/speed.py [--data ../shared/datasets] [--n 200] [--detectors genre,frames]
-Articles are the English SemEval-2023 training articles when the corpora are present (never committed),
-else copies of the bundled example. A bare encoder pass over the same sentences is timed for the ratio.
+Usage: python bench/speed.py [--data ../shared/datasets] [--n 200] [--lang en|mixed] [--detectors LIST]
+Articles are the SemEval-2023 training articles of --lang (``mixed``: en fr ge it po ru interleaved) when
+the corpora are present (never committed), else copies of the bundled example. A bare encoder pass over
+the same sentences is timed for the ratio.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from narrascope.extract import prepare
 ROOT = Path(__file__).resolve().parents[1]
 
 
+MIXED = ("en", "fr", "ge", "it", "po", "ru")
+
+
 def load_articles(data: Path, n: int, lang: str) -> list[Article]:
+    """``n`` articles of ``lang`` (a SemEval-2023 folder name), or of every language in turn for ``mixed``."""
+    if lang == "mixed":
+        per_lang = [load_articles(data, -(-n // len(MIXED)), code) for code in MIXED]
+        return [a for group in zip(*per_lang, strict=False) for a in group][:n]
     folder = data / "semeval2023_task3" / lang / "train-articles-subtask-3"
     if folder.is_dir():
         paths = sorted(folder.glob("*.txt"))[:n]

@@ -339,8 +339,6 @@ def test_cli_corpus_commands(tmp_path: Path) -> None:
         main, ["corpus", "export", "--db", str(db), "--format", "csv", "--out", str(tmp_path / "e")]
     )
     assert res.exit_code == 0 and (tmp_path / "e" / "articles.csv").exists()
-    res = runner.invoke(main, ["corpus", "analyze", str(src), "--db", str(db), "--engine", "ray"])
-    assert res.exit_code == 2 and "not available yet" in res.output
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -42,12 +42,16 @@ class FeatureCache:
         self.max_items = max_items
         self._rows: OrderedDict[tuple[str, str], npt.NDArray[np.float32]] = OrderedDict()
 
-    def encode(self, space: str, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    def fill(self, space: str, texts: Sequence[str]) -> None:
+        """Encode, in one call, those of ``texts`` not cached yet."""
         missing = sorted({t for t in texts if (space, t) not in self._rows})
         if missing:
             encoder = get_encoder(space)
             for text, row in zip(missing, encoder.encode(missing), strict=True):
                 self._rows[(space, text)] = row
+
+    def encode(self, space: str, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        self.fill(space, texts)
         out = np.stack([self._rows[(space, t)] for t in texts]) if texts else None
         for t in texts:
             self._rows.move_to_end((space, t))
@@ -99,10 +103,26 @@ class Analyzer:
         return prepare(article)
 
     def features(self, docs: Sequence[Document]) -> list[Features]:
-        """Lazy shared features: each space is encoded on first use, once per document."""
+        """Lazy shared features: each space is encoded on first use, once per document.
+
+        The first request of a space for a document encodes it for every document of the batch in the same
+        language, in one encoder call (sentences batched by length across documents, so less padding and
+        fewer calls): detectors choose spaces by language, so those peers ask for it next. A space no
+        detector asks of a language is still never encoded for it.
+        """
+        peers: dict[str, list[Document]] = {}
+        for doc in docs:
+            peers.setdefault(doc.lang, []).append(doc)
+        fetched: set[tuple[str, str]] = set()
 
         def computer(doc: Document) -> Callable[[str], npt.NDArray[np.float32]]:
-            return lambda space: self._cache.encode(space, doc.sentence_texts())
+            def compute(space: str) -> npt.NDArray[np.float32]:
+                if (doc.lang, space) not in fetched:
+                    fetched.add((doc.lang, space))
+                    self._cache.fill(space, [t for p in peers[doc.lang] for t in p.sentence_texts()])
+                return self._cache.encode(space, doc.sentence_texts())
+
+            return compute
 
         return [Features(compute=computer(doc)) for doc in docs]
 

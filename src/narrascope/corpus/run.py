@@ -106,7 +106,8 @@ def analyze_corpus(
     if engine == "ray":
         from narrascope.scale import RayOptions, analyze_on_ray
 
-        options = RayOptions(address=address, batch_size=batch_size, progress=bool(progress))
+        show_ray = sys.stderr.isatty() if progress is None else progress
+        options = RayOptions(address=address, batch_size=batch_size, progress=show_ray)
         s = analyze_on_ray(inputs, db, detectors=detectors, options=options)
         return RunSummary(s.db, s.run_id, s.analyzed, s.skipped, s.errors, s.seconds)
     analyzer = Analyzer(detectors=detectors, batch_size=batch_size)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -160,7 +160,19 @@ def analyze_blocks(
     import ray.data
 
     with _data_context(options):
-        ds = ray.data.from_arrow(list(blocks)).map_batches(
+        ds = _mapped(ray.data.from_arrow(list(blocks)), detectors, options, workers, len(blocks))
+        yield from ds.iter_batches(batch_size=None, batch_format="pyarrow")
+
+
+def _mapped(ds: Any, detectors: Sequence[str], options: RayOptions, workers: int, n_blocks: int) -> Any:
+    from ray.data import ActorPoolStrategy
+
+    with warnings.catch_warnings():
+        # Ray 2.60 has no named parameter for actor restarts and task retries, and warns that the
+        # ``**ray_remote_args`` carrying them go away in Ray 2.64; its defaults (-1) retry forever, which a
+        # document that always kills its actor would turn into an endless run. Revisit with Ray 2.64.
+        warnings.filterwarnings("ignore", message=".*ray_remote_args.* is deprecated")
+        return ds.map_batches(
             options.actor,
             fn_constructor_kwargs={
                 "detectors": tuple(detectors),
@@ -169,12 +181,11 @@ def analyze_blocks(
             },
             batch_size=options.batch_size,
             batch_format="pyarrow",
-            concurrency=min(workers, len(blocks)),
+            compute=ActorPoolStrategy(size=min(workers, n_blocks)),
             num_cpus=options.cpus_per_worker,
-            # restarts of a dead actor, and retries of the task it was running
-            ray_remote_args_fn=partial(dict, max_restarts=options.retries, max_task_retries=options.retries),
+            max_restarts=options.retries,  # restarts of a dead actor
+            max_task_retries=options.retries,  # retries of the batch it was running
         )
-        yield from ds.iter_batches(batch_size=None, batch_format="pyarrow")
 
 
 @contextmanager
