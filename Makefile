@@ -19,9 +19,9 @@ $(STAMP_RUN): $(BIN)/python pyproject.toml requirements/run.txt
 	touch $@
 
 # tests and training: torch first (CPU build from disk), then the rest
-$(STAMP_DEV): $(STAMP_RUN) requirements/dev.txt requirements/scale.txt
+$(STAMP_DEV): $(STAMP_RUN) requirements/dev.txt requirements/scale.txt requirements/ner.txt
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -r requirements/dev.txt -r requirements/scale.txt
+	$(BIN)/pip install -q -r requirements/dev.txt -r requirements/scale.txt -r requirements/ner.txt
 	touch $@
 
 venv: $(STAMP_RUN)

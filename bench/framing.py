@@ -70,13 +70,18 @@ def main() -> None:
     for mode in modes:
         for lang, (p, r) in entity_finding(docs, mode).items():
             print(f"| {'NER' if mode else 'heuristic+gazetteer'} | {lang} | {p:.3f} | {r:.3f} |")
-    print(f"\noffsets: {dict(load.rows)} rows; repaired by CRLF {dict(load.crlf)}, by nearby search "
-          f"{dict(load.searched)}, dropped {dict(load.dropped)}")
+    print(
+        f"\noffsets: {dict(load.rows)} rows; repaired by CRLF {dict(load.crlf)}, by nearby search "
+        f"{dict(load.searched)}, dropped {dict(load.dropped)}"
+    )
     validation = read_manifest(MODEL)["validation"]
-    print("\n| language | mentions | EMR | majority EMR | main-role acc. | majority main |\n|---|---|---|---|---|---|")
+    print("\n| language | mentions | EMR | majority EMR | main-role acc. | majority main |")
+    print("|---|---|---|---|---|---|")
     for lang, v in validation.items():
-        print(f"| {lang} | {int(v['n'])} | {v['EMR']:.4f} | {v['base_EMR']:.4f} | {v['main']:.4f} "
-              f"| {v['base_main']:.4f} |")
+        print(
+            f"| {lang} | {int(v['n'])} | {v['EMR']:.4f} | {v['base_EMR']:.4f} | {v['main']:.4f} "
+            f"| {v['base_main']:.4f} |"
+        )
 
 
 if __name__ == "__main__":

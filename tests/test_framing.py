@@ -38,8 +38,12 @@ def test_aliases_group_one_actor() -> None:
 
 
 def test_persons_join_by_last_name() -> None:
-    raw = [RawMention(0, 11, "Maria Santos", "PERSON"), RawMention(20, 26, "Santos", "PERSON"),
-           RawMention(30, 35, "NATO", "ORG"), RawMention(40, 44, "Nato", "ORG")]
+    raw = [
+        RawMention(0, 11, "Maria Santos", "PERSON"),
+        RawMention(20, 26, "Santos", "PERSON"),
+        RawMention(30, 35, "NATO", "ORG"),
+        RawMention(40, 44, "Nato", "ORG"),
+    ]
     names = [m.entity for m in group(raw)]
     assert names == ["Maria Santos", "Maria Santos", "NATO", "NATO"]
 
@@ -49,7 +53,7 @@ def test_find_entities_in_bounds_and_grouped() -> None:
     found = find_entities(text, "en", prefer_ner=False)
     assert found and all(0 <= m.start < m.end <= len(text) for m in found)
     assert all(text[m.start : m.end] == m.text for m in found)
-    by = {}
+    by: dict[str, set[str]] = {}
     for m in found:
         by.setdefault(m.entity, set()).add(m.text)
     assert {"United States", "Washington"} <= by["United States"]
@@ -62,7 +66,11 @@ def test_locate_repairs_crlf_offsets() -> None:
     text = "First line.\nSecond line.\nThe Kremlin said no."
     crlf = text.replace("\n", "\r\n")
     start = crlf.index("Kremlin")
-    assert locate(text, "Kremlin", start, start + 6) == (text.index("Kremlin"), text.index("Kremlin") + 7, "crlf")
+    assert locate(text, "Kremlin", start, start + 6) == (
+        text.index("Kremlin"),
+        text.index("Kremlin") + 7,
+        "crlf",
+    )
     exact = text.index("Kremlin")
     assert locate(text, "Kremlin", exact, exact + 6)[2] == "exact"
     assert locate(text, "Gazprom", 3, 9) == (-1, -1, "")
@@ -74,7 +82,7 @@ def test_decide_is_consistent() -> None:
         pm = rng.dirichlet(np.ones(len(MAIN_ROLES))).astype(np.float32)
         pf = rng.random(len(FINE_ROLES)).astype(np.float32)
         d = decide(pm, pf, rng.random(len(FINE_ROLES)).astype(np.float32))
-        assert d.main == int(np.argmax(pm)) and d.fine
+        assert d.fine and d.main == PARENT[d.fine[0]]
         assert all(PARENT[j] == d.main for j in d.fine) and len(set(d.fine)) == len(d.fine)
 
 
@@ -117,14 +125,28 @@ def test_predict_st1_with_mentions_keeps_row_order(tmp_path: Path) -> None:
     (folder / "EN_1.txt").write_text(TEXTS[0].replace("\n", "\r\n"), encoding="utf-8")
     (folder / "EN_2.txt").write_text(TEXTS[1], encoding="utf-8")
     rows = []
-    for name, text, entity in [("EN_2.txt", TEXTS[1], "Maria Santos"), ("EN_1.txt", TEXTS[0], "Kremlin"),
-                               ("EN_2.txt", TEXTS[1], "European Union"), ("EN_1.txt", TEXTS[0], "Zelensky")]:
+    for name, text, entity in [
+        ("EN_2.txt", TEXTS[1], "Maria Santos"),
+        ("EN_1.txt", TEXTS[0], "Kremlin"),
+        ("EN_2.txt", TEXTS[1], "European Union"),
+        ("EN_1.txt", TEXTS[0], "Zelensky"),
+    ]:
         start = text.index(entity)
         rows.append(f"{name}\t{entity}\t{start}\t{start + len(entity) - 1}")
     (tmp_path / "mentions.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "pred.txt"
-    result = CliRunner().invoke(main, ["predict", "semeval2025-st1", str(folder), "--out", str(out),
-                                       "--mentions", str(tmp_path / "mentions.txt")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "predict",
+            "semeval2025-st1",
+            str(folder),
+            "--out",
+            str(out),
+            "--mentions",
+            str(tmp_path / "mentions.txt"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = out.read_text(encoding="utf-8").splitlines()
     assert [line.split("\t")[:4] for line in lines] == [r.split("\t") for r in rows]
@@ -136,10 +158,13 @@ def test_predict_st1_with_mentions_keeps_row_order(tmp_path: Path) -> None:
 
 # -- on the shared corpora (skipped when absent) ------------------------------------------------------------
 DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
-SLICE_SHA256 = ""
-# measured on the pinned slice with the committed model (which saw it: a regression gate; the held-out
-# figures are in the model card and manifest)
-FLOORS = {"EMR": 0.0, "main": 0.0}
+SLICE_SHA256 = "5e205be62c1a3e3f38f6d18791fca58dc846bc38aa65ee534cfb48fb06d402ff"
+# measured 0.622 / 0.874 on the pinned slice with the committed model, which saw it (refit on all the
+# training data): a regression gate; the held-out figures are in the manifest (next test) and model card
+FLOORS = {"EMR": 0.59, "main": 0.84}
+# by-id held-out figures recorded in the committed manifest (measured EMR / main-role accuracy:
+# en 0.267 / 0.719, all languages 0.336 / 0.614)
+HELD_OUT_FLOORS = {"en": (0.24, 0.69), "all": (0.31, 0.58)}
 
 
 @pytest.fixture(scope="module")
@@ -155,8 +180,9 @@ def test_training_path_tiny_slice(corpus: Path, tmp_path: Path) -> None:
     from narrascope.cli import main
 
     out = tmp_path / "model"
-    result = CliRunner().invoke(main, ["train", "framing", "--data", str(corpus), "--limit", "4",
-                                       "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["train", "framing", "--data", str(corpus), "--limit", "2", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert (out / "MODEL_CARD.md").is_file() and (out / "main" / "weights.npz").is_file()
     from narrascope.analyze.framing import FramingDetector
@@ -171,7 +197,7 @@ def test_accuracy_gate(corpus: Path) -> None:
     from narrascope.analyze.framing import framing_v1
     from narrascope.datasets.split import split_by_id
     from narrascope.entities.annotations import load_roles
-    from narrascope.train.framing import build_table, evaluate
+    from narrascope.train.framing import build_table, evaluate, majority_fine
 
     docs, _ = load_roles(corpus, langs=["EN"])
     _, val = split_by_id([d.article.id for d in docs])
@@ -183,5 +209,18 @@ def test_accuracy_gate(corpus: Path) -> None:
     )
     assert hashlib.sha256(gold.encode("utf-8")).hexdigest() == SLICE_SHA256, "the pinned gold slice changed"
     table = build_table(docs, lambda s: None)
-    row = evaluate(framing_v1().model, table, np.ones(len(table.doc), dtype=bool))["en"]
+    rows = np.ones(len(table.doc), dtype=bool)
+    row = evaluate(framing_v1().model, table, rows, majority_fine(table, rows))["en"]
     assert row["EMR"] >= FLOORS["EMR"] and row["main"] >= FLOORS["main"], row
+
+
+def test_committed_model_held_out_figures() -> None:
+    """A retrained model must not fall below these by-id held-out floors to be committed."""
+    from narrascope.analyze.doclabels import model_dir
+    from narrascope.analyze.heads import read_manifest
+
+    validation = read_manifest(model_dir("framing"))["validation"]
+    for lang, (emr, main) in HELD_OUT_FLOORS.items():
+        row = validation[lang]
+        assert row["EMR"] >= emr and row["main"] >= main, (lang, row)
+        assert row["EMR"] > row["base_EMR"], (lang, row)

@@ -29,6 +29,7 @@ def find_entities(text: str, lang: str, prefer_ner: bool = True) -> list[EntityM
 def overlap_counts(found: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]]) -> tuple[int, int]:
     """(found spans overlapping a gold span, gold spans overlapped by a found span): precision and recall
     numerators of overlap matching."""
+
     def hits(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
         return sum(any(s < e2 and s2 < e for s2, e2 in b) for s, e in a)
 

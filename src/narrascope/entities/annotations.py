@@ -145,8 +145,13 @@ def load_roles_folder(folder: Path, report: LoadReport, limit: int | None = None
         by_file.setdefault(file, []).append(Mention(entity, s, e, start, end, main, fine))
     return [
         RoleDoc(
-            Article(text=texts[f], id=f.removesuffix(".txt"), source=str(folder / DOCUMENTS / f), lang=lang,
-                    meta=(("file", f),)),
+            Article(
+                text=texts[f],
+                id=f.removesuffix(".txt"),
+                source=str(folder / DOCUMENTS / f),
+                lang=lang,
+                meta=(("file", f),),
+            ),
             tuple(by_file[f]),
         )
         for f in sorted(by_file)

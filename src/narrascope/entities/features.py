@@ -2,8 +2,11 @@
 
 Per mention, concatenated: the embedding of its sentence; the mean embedding of every sentence that mentions
 the same entity (the article's whole portrayal of it); the article's mean embedding; a hashed bag of the
-entity name's words (``NAME_BUCKETS``), a one-hot of the known actors, of the language, and three numbers
-(relative position of the mention, log mention count of its entity, mention in the first sentence).
+entity name's words (``NAME_BUCKETS``), a one-hot of the known actors, of the language, and four numbers
+(relative position of the mention, log mention count of its entity, mention in the first sentence, camp),
+the article's and the entity context's embeddings times the entity's camp in the war in Ukraine
+(``aliases.camp``: the stance toward a camp is an interaction a linear head cannot form by itself), and a
+hashed bag of the words around the mention.
 No extra encoder pass: the cost on top of the shared pass is a few matrix means per mention.
 """
 
@@ -14,11 +17,12 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.entities.aliases import ACTORS, normalise
+from narrascope.entities.aliases import ACTORS, camp, normalise
 from narrascope.types import Span
 
 Matrix = npt.NDArray[np.float32]
@@ -56,6 +60,7 @@ def _unit(v: Matrix) -> Matrix:
     return (v / n).astype(np.float32) if n > 0 else v.astype(np.float32)
 
 
+@lru_cache(maxsize=4096)
 def name_vector(entity: str) -> Matrix:
     """Hashed bag of the entity name's words plus the whole name, then the known-actor one-hot."""
     v = np.zeros(NAME_BUCKETS + len(_ACTORS), dtype=np.float32)
@@ -83,7 +88,13 @@ def window_vector(text: str, start: int, end: int) -> Matrix:
 
 
 def feature_dim(dim: int) -> int:
-    return 3 * dim + NAME_BUCKETS + len(_ACTORS) + len(LANGS) + 3 + WINDOW_BUCKETS
+    return 5 * dim + NAME_BUCKETS + len(_ACTORS) + len(LANGS) + 4 + WINDOW_BUCKETS
+
+
+def _context(embeddings: Matrix, where: Sequence[int], dim: int) -> Matrix:
+    """Mean embedding (normalised) of the sentences that mention an entity."""
+    ks = sorted({j for j in where if j >= 0})
+    return _unit(embeddings[ks].mean(axis=0)) if ks else np.zeros(dim, dtype=np.float32)
 
 
 def mention_features(
@@ -101,14 +112,26 @@ def mention_features(
     for m, k in zip(mentions, where, strict=True):
         by_entity.setdefault(m.entity, []).append(k)
     lang_hot = np.array([float(lang == x) for x in LANGS], dtype=np.float32)
+    contexts = {e: _context(embeddings, ks, dim) for e, ks in by_entity.items()}
     for i, (m, k) in enumerate(zip(mentions, where, strict=True)):
-        ks = sorted({j for j in by_entity[m.entity] if j >= 0})
+        side = camp(m.entity)
         sent = embeddings[k] if k >= 0 else np.zeros(dim, dtype=np.float32)
-        ctx = _unit(embeddings[ks].mean(axis=0)) if ks else np.zeros(dim, dtype=np.float32)
+        ctx = contexts[m.entity]
         extra = np.array(
-            [m.start / max(1, len(text)), math.log1p(len(by_entity[m.entity])) / 3.0, float(k == 0)],
+            [m.start / max(1, len(text)), math.log1p(len(by_entity[m.entity])) / 3.0, float(k == 0), side],
             dtype=np.float32,
         )
         window = window_vector(text, m.start, m.end)
-        out[i] = np.concatenate([sent, ctx, doc_mean, name_vector(m.entity), lang_hot, extra, window])
+        parts = [
+            sent,
+            ctx,
+            doc_mean,
+            side * doc_mean,
+            side * ctx,
+            name_vector(m.entity),
+            lang_hot,
+            extra,
+            window,
+        ]
+        out[i] = np.concatenate(parts)
     return out

