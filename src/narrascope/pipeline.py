@@ -24,7 +24,7 @@ from narrascope.types import (
     Limits,
 )
 
-DEFAULT_DETECTORS: tuple[str, ...] = ("genre", "frames", "techniques", "narratives")
+DEFAULT_DETECTORS: tuple[str, ...] = ("genre", "frames", "techniques", "narratives", "framing")
 
 
 @dataclass(frozen=True)
