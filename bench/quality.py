@@ -42,7 +42,7 @@ def rows(validation: dict[str, Any], metric: str) -> tuple[list[str], list[list[
 
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
-        return f"{v:.3f}"
+        return f"{v:.0f}" if v.is_integer() and v > 1 else f"{v:.3f}"
     return "" if v is None else str(v)
 
 
