@@ -44,8 +44,10 @@ typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
 
 bench: $(STAMP_DEV)
-	$(BIN)/python bench/speed.py
-	$(BIN)/python bench/quality.py --data $(DATA)
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/speed.py --data $(DATA) --detectors genre,frames,techniques,narratives,framing
+	$(BIN)/python bench/techniques.py
+	$(BIN)/python bench/web_latency.py --n 10
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
