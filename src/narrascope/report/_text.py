@@ -96,7 +96,14 @@ def _located(task: str, findings: list[Finding], text: str, st: _Style) -> list[
 
 
 def _entities(findings: list[Finding], text: str, st: _Style) -> list[str]:
+    """One line per entity; when the detector gives an entity-level summary, that summary alone (the JSON
+    and HTML views list every mention)."""
     lines: list[str] = []
+    summary = [f for f in findings if f.attr("level") == "entity"]
+    if summary and len(summary) < len(findings):
+        hidden = len(findings) - len(summary)
+        findings = summary
+        lines.append(st("dim", f"  ({hidden} mentions; the JSON and HTML views list each one)"))
     for f in findings:
         roles = ", ".join(fine_roles(f))
         role = f.attr("main_role") + (f": {roles}" if roles else "")
