@@ -19,24 +19,10 @@ from narrascope.datasets.semeval2023 import LabelledDoc, load_subtask
 from narrascope.datasets.split import split_by_id
 from narrascope.extract import prepare
 from narrascope.pipeline import FeatureCache
+from narrascope.scoring._labels import FRAMES_2023
 
-GENRES = ["opinion", "reporting", "satire"]
-FRAMES = [
-    "Economic",
-    "Capacity_and_resources",
-    "Morality",
-    "Fairness_and_equality",
-    "Legality_Constitutionality_and_jurisprudence",
-    "Policy_prescription_and_evaluation",
-    "Crime_and_punishment",
-    "Security_and_defense",
-    "Health_and_safety",
-    "Quality_of_life",
-    "Cultural_identity",
-    "Public_opinion",
-    "Political",
-    "External_regulation_and_reputation",
-]
+GENRES = ["opinion", "reporting", "satire"]  # the committed model's label order
+FRAMES = list(FRAMES_2023)  # the official frame list, as the scorer has it
 TERMS = (
     "Trained on the SemEval-2023 Task 3 training data, released for research within the shared task and not "
     "for redistribution; the weights are a derived model, the data is not included."
