@@ -11,6 +11,13 @@ from narrascope.analyze.base import Detector
 from narrascope.pipeline import DEFAULT_DETECTORS, Analyzer
 from narrascope.types import Analysis, DocumentError, NarrascopeError
 
+detectors_option = click.option(
+    "--detectors",
+    default=",".join(DEFAULT_DETECTORS),
+    show_default=True,
+    help="Comma-separated detector names.",
+)
+
 
 def _fail(message: str, code: int = 2) -> None:
     click.echo(f"error: {message}", err=True)
@@ -41,12 +48,7 @@ def _render(analyses: list[Analysis], fmt: str, color: bool) -> str:
     "--format", "fmt", type=click.Choice(["json", "html", "text"]), default="json", show_default=True
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Write here instead of standard output.")
-@click.option(
-    "--detectors",
-    default=",".join(DEFAULT_DETECTORS),
-    show_default=True,
-    help="Comma-separated detector names.",
-)
+@detectors_option
 @click.option(
     "--taxonomy",
     type=click.Path(path_type=Path, exists=True),
@@ -182,12 +184,7 @@ def corpus() -> None:
 @click.option("--db", type=click.Path(path_type=Path), default="narrascope.duckdb", show_default=True)
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
 @click.option("--address", help="Ray cluster address (with --engine ray).")
-@click.option(
-    "--detectors",
-    default=",".join(DEFAULT_DETECTORS),
-    show_default=True,
-    help="Comma-separated detector names.",
-)
+@detectors_option
 @click.option(
     "--batch-size",
     type=click.IntRange(1),
@@ -273,12 +270,7 @@ def corpus_claims(db: Path, claims_file: Path, threshold: float) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--db", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="A corpus store.")
-@click.option(
-    "--detectors",
-    default=",".join(DEFAULT_DETECTORS),
-    show_default=True,
-    help="Comma-separated detector names.",
-)
+@detectors_option
 def serve(host: str, port: int, db: Path | None, detectors: str) -> None:
     """Serve the web app and HTTP API; set NARRASCOPE_TOKEN to require a bearer token."""
     from narrascope.web import serve as run_serve

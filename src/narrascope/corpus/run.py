@@ -109,7 +109,7 @@ def analyze_corpus(
         show_ray = sys.stderr.isatty() if progress is None else progress
         options = RayOptions(address=address, batch_size=batch_size, progress=show_ray)
         s = analyze_on_ray(inputs, db, detectors=detectors, options=options)
-        return RunSummary(s.db, s.run_id, s.analyzed, s.skipped, s.errors, s.seconds)
+        return s  # a ScaleSummary is a RunSummary
     analyzer = Analyzer(detectors=detectors, batch_size=batch_size)
     versions = analyzer.model_versions()
     show = sys.stderr.isatty() if progress is None else progress

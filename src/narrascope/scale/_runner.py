@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from narrascope.corpus.run import RunSummary
 from narrascope.pipeline import DEFAULT_DETECTORS, Analyzer
 from narrascope.scale._actor import AnalyzeBatch
 from narrascope.scale._import import ImportCounts, Key, import_parquet
@@ -56,15 +57,9 @@ class RayOptions:
 
 
 @dataclass(frozen=True)
-class ScaleSummary:
-    """What one Ray run did, as ``corpus.RunSummary`` counts it."""
+class ScaleSummary(RunSummary):
+    """What one Ray run did: ``corpus.RunSummary``'s counts and the number of workers."""
 
-    db: Path
-    run_id: int
-    analyzed: int
-    skipped: int
-    errors: int
-    seconds: float
     workers: int
 
 
