@@ -17,6 +17,7 @@ import argparse
 import json
 import resource
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
@@ -66,6 +67,57 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mb() -> float:
+    """Resident memory now (Linux), for the trace that shows memory is bounded, not only its peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return peak_rss_mb()
+
+
+class RssTrace:
+    """Samples resident memory every ``every`` seconds in a thread while a run goes on."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, args=(every,), daemon=True)
+
+    def _loop(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.samples.append(rss_mb())
+
+    def __enter__(self) -> RssTrace:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def line(self) -> str:
+        if not self.samples:
+            return "RSS trace: run too short to sample"
+        n = len(self.samples)
+        marks = ", ".join(f"{q}% {self.samples[min(n - 1, q * n // 100)]:.0f}" for q in (10, 25, 50, 75, 100))
+        return f"RSS over the run (MB at % of run time): {marks}"
+
+
+def shoot(page_file: Path, out: Path, chromium: str = "/usr/bin/chromium") -> None:
+    """Open the report in a real browser (Playwright driving Debian's chromium) and save the top of it."""
+    from playwright.sync_api import sync_playwright
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.goto(page_file.resolve().as_uri())
+            page.screenshot(path=str(out), full_page=False)
+        finally:
+            browser.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=10_000)
@@ -75,6 +127,11 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument(
         "--report", action="store_true", help="also time the corpus report (near-duplicates incl.)"
+    )
+    ap.add_argument(
+        "--screenshot",
+        type=Path,
+        help="with --report: save a screenshot of the report opened in Debian's chromium (for the README)",
     )
     args = ap.parse_args()
 
@@ -88,16 +145,21 @@ def main() -> None:
         for rec in records(source_texts(args.data), args.n):
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     rss_before = peak_rss_mb()
-    s = analyze_corpus([src], db, detectors=args.detectors.split(","), batch_size=args.batch_size)
+    with RssTrace() as trace:
+        s = analyze_corpus([src], db, detectors=args.detectors.split(","), batch_size=args.batch_size)
     size = db.stat().st_size / 2**20
     print(f"articles: {s.analyzed} analysed, {s.errors} failed, in {s.seconds:.1f} s")
     print(f"rate: {s.rate:.2f} articles/s  (detectors {args.detectors}, batch {args.batch_size})")
     print(f"peak RSS: {peak_rss_mb():.0f} MB (before the run: {rss_before:.0f} MB)")
+    print(trace.line())
     print(f"store: {size:.1f} MB ({size * 1024 / max(s.analyzed, 1):.1f} KB per article)")
     if args.report:
         t = time.monotonic()
         out = write_report(db, args.out / f"corpus-{args.n}.html")
         print(f"report: {out} in {time.monotonic() - t:.1f} s; peak RSS now {peak_rss_mb():.0f} MB")
+        if args.screenshot:
+            shoot(out, args.screenshot)
+            print(f"screenshot: {args.screenshot}")
 
 
 if __name__ == "__main__":

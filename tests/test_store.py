@@ -82,3 +82,13 @@ def test_read_parquet_articles(tmp_path: Path) -> None:
     pq.write_table(pa.table({"body": ["x"]}), tmp_path / "bad.parquet")
     (err,) = read_parquet_articles(tmp_path / "bad.parquet")
     assert isinstance(err, DocumentError) and "no 'text' column" in err.problem
+
+
+def test_store_bounds_duckdb_memory(tmp_path: Path) -> None:
+    # DuckDB's default buffer pool is 80% of RAM; a long corpus run must not grow towards it
+    with Store(tmp_path / "s.duckdb", memory_limit="64MB") as store:
+        limit = store.query("SELECT current_setting('memory_limit')")[0][0]
+    assert limit.endswith("MiB") and float(limit.split()[0]) <= 64
+    with Store(tmp_path / "s.duckdb") as store:
+        default = store.query("SELECT current_setting('memory_limit')")[0][0]
+    assert default.endswith("MiB") and float(default.split()[0]) <= 512

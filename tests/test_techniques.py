@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 from narrascope.analyze.base import get_detector
 from narrascope.analyze.heads import ModelFileError
+from narrascope.analyze.lexical import BUCKETS, hashed_ngrams
 from narrascope.analyze.techniques import (
     TechniqueModel,
     context_features,
@@ -42,7 +44,7 @@ TEXTS = [
 # GATE_MEASURED; the floor leaves a small margin.
 GATE_SIZE = 20
 GATE_FINGERPRINT = "3fda8aba1a30908e8b0fdae18ca750a1c368ec72ec76c0d54f0afd85012b13dc"
-GATE_MEASURED = 0.5308
+GATE_MEASURED = 0.5878
 GATE_FLOOR = GATE_MEASURED - 0.02
 
 
@@ -64,8 +66,43 @@ def test_detector_spans_in_bounds_and_labels_known(analyzer: Analyzer) -> None:
     assert loaded is not None and loaded.findings, "an obviously loaded English text got no technique"
 
 
-def test_requires_both_spaces() -> None:
-    assert set(get_detector("techniques").requires) == {"minilm", "multi"}
+def test_one_multilingual_pass_with_a_lexical_part() -> None:
+    # English pays one encoder pass, shared with the other detectors: no minilm space
+    detector = get_detector("techniques")
+    assert set(detector.requires) == {"multi"}
+    head = detector.model.heads["multi"]
+    assert head.lexical is not None and head.lexical.shape == (23, BUCKETS)
+    assert np.count_nonzero(head.lexical) > 1000
+
+
+def test_hashed_ngrams_are_stable_scaled_and_case_blind() -> None:
+    m = hashed_ngrams(["Traitors lie", "traitors LIE", "", "one two three"], buckets=1024)
+    assert m.shape == (4, 1024)
+    assert (m[0] != m[1]).nnz == 0  # lower-cased
+    assert m[2].nnz == 0
+    row = m[3].toarray().ravel()
+    assert np.count_nonzero(row) == 5  # three unigrams, two bigrams (no collision in 1024 here)
+    assert np.isclose(np.linalg.norm(row), 1.0)
+    # CRC-32, not Python's salted hash: the same columns in every process
+    assert sorted(m[0].indices.tolist()) == sorted(
+        zlib.crc32(g.encode()) % 1024 for g in ("traitors", "lie", "traitors lie")
+    )
+
+
+def test_lexical_weights_round_trip_as_int8(tmp_path: Path) -> None:
+    from narrascope.analyze.heads import LinearHead
+
+    rng = np.random.default_rng(0)
+    lexical = rng.normal(size=(2, 64)).astype(np.float32)
+    head = LinearHead("h", "1", "multi", ["a", "b"], True, np.zeros((2, 3), np.float32),
+                      np.zeros(2, np.float32), np.full(2, 0.5, np.float32), lexical=lexical)  # fmt: skip
+    head.save(tmp_path / "h")
+    back = LinearHead.load(tmp_path / "h")
+    assert back.lexical is not None
+    assert np.abs(back.lexical - lexical).max() <= np.abs(lexical).max() / 127
+    lex = hashed_ngrams(["some words here"], buckets=64)
+    x = np.zeros((1, 3), np.float32)
+    assert not np.allclose(back.scores(x, lex), back.scores(x))  # the lexical part counts
 
 
 def test_context_features_and_paragraph_index() -> None:
@@ -131,7 +168,7 @@ def test_model_manifest_is_checked(tmp_path: Path) -> None:
             (dst / f.relative_to(src)).parent.mkdir(parents=True, exist_ok=True)
             (dst / f.relative_to(src)).write_bytes(f.read_bytes())
     assert TechniqueModel.load(dst).labels == list(TECHNIQUES_2023)
-    weights = dst / "minilm" / "weights.npz"
+    weights = dst / "multi" / "weights.npz"
     raw = bytearray(weights.read_bytes())
     raw[-5] ^= 0xFF
     weights.write_bytes(bytes(raw))
@@ -182,5 +219,6 @@ def test_training_path_on_a_tiny_slice(data_dir: Path, tmp_path: Path) -> None:
     report = train("techniques", data_dir, tmp_path / "model", limit=3)
     assert report.n_train > 0 and report.n_val > 0 and "all" in report.validation
     model = TechniqueModel.load(tmp_path / "model")
-    assert set(model.heads) == {"minilm", "multi"} and len(model.labels) == 23
+    assert set(model.heads) == {"multi"} and len(model.labels) == 23
+    assert model.heads["multi"].lexical is not None
     assert (tmp_path / "model" / "MODEL_CARD.md").read_text(encoding="utf-8").startswith("# techniques")

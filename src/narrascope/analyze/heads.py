@@ -58,9 +58,15 @@ class LinearHead:
     intercept: npt.NDArray[np.float32]
     thresholds: npt.NDArray[np.float32]
     info: dict[str, Any] = field(default_factory=dict)
+    # optional (labels, buckets) weights over hashed n-gram features (see ``narrascope.analyze.lexical``)
+    lexical: npt.NDArray[np.float32] | None = None
 
-    def scores(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    def scores(self, x: npt.NDArray[np.float32], lex: Any = None) -> npt.NDArray[np.float32]:
+        """Scores of the rows of ``x``; ``lex``, a sparse (rows, buckets) matrix of hashed n-grams, adds
+        the lexical part when the head has one."""
         z = np.atleast_2d(x).astype(np.float32) @ self.coef.T + self.intercept
+        if self.lexical is not None and lex is not None:
+            z = z + np.asarray(lex @ self.lexical.T, dtype=np.float32)
         if self.multi_label:
             return (1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))).astype(np.float32)
         z = z - z.max(axis=1, keepdims=True)
@@ -69,12 +75,23 @@ class LinearHead:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(
-            folder / WEIGHTS,
-            coef=self.coef.astype(np.float16),
-            intercept=self.intercept.astype(np.float32),
-            thresholds=self.thresholds.astype(np.float32),
+        coef, icpt, cuts = (
+            self.coef.astype(np.float16),
+            self.intercept.astype(np.float32),
+            self.thresholds.astype(np.float32),
         )
+        if self.lexical is None:
+            np.savez_compressed(folder / WEIGHTS, coef=coef, intercept=icpt, thresholds=cuts)
+        else:
+            codes, scale = quantize_rows(self.lexical)
+            np.savez_compressed(
+                folder / WEIGHTS,
+                coef=coef,
+                intercept=icpt,
+                thresholds=cuts,
+                lexical_codes=codes,
+                lexical_scale=scale,
+            )
         manifest = {
             "name": self.name,
             "version": self.version,
@@ -91,6 +108,9 @@ class LinearHead:
         manifest = read_manifest(folder)
         with np.load(folder / WEIGHTS) as w:
             coef, intercept, thresholds = w["coef"], w["intercept"], w["thresholds"]
+            lexical = (
+                dequantize_rows(w["lexical_codes"], w["lexical_scale"]) if "lexical_codes" in w else None
+            )
         if coef.shape[0] != len(manifest["labels"]):
             raise ModelFileError(
                 f"{folder / WEIGHTS}: {coef.shape[0]} rows for {len(manifest['labels'])} labels"
@@ -110,7 +130,21 @@ class LinearHead:
             intercept=intercept.astype(np.float32),
             thresholds=thresholds.astype(np.float32),
             info=info,
+            lexical=lexical,
         )
+
+
+def quantize_rows(w: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:
+    """Symmetric int8 codes per row and the row scales: ``w ~= codes * scale[:, None]``."""
+    scale = (np.abs(w).max(axis=1) / 127.0).astype(np.float32)
+    safe = np.where(scale > 0, scale, 1.0)
+    codes = np.clip(np.rint(w / safe[:, None]), -127, 127).astype(np.int8)
+    return codes, scale
+
+
+def dequantize_rows(codes: npt.NDArray[np.int8], scale: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    out: npt.NDArray[np.float32] = (codes.astype(np.float32) * scale[:, None]).astype(np.float32)
+    return out
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:

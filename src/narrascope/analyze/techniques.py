@@ -1,8 +1,10 @@
 """Persuasion techniques (the 23 of SemEval-2023 Task 3): character spans with a technique and a score.
 
-Each sentence is scored for every technique by a linear head over its context features (the sentence's
-embedding, the mean embedding of its paragraph and of its two neighbours), read from the shared sentence
-embeddings: the ``minilm`` space for English, the ``multi`` space for every other language. A technique is
+Each sentence is scored for every technique by one linear head, shared by every language, over its context
+features (the sentence's embedding in the shared multilingual ``multi`` space, the mean embedding of its
+paragraph and of its two neighbours) plus its hashed word unigrams and bigrams (``analyze.lexical``): the
+loaded words and labels that embeddings blur. The English-only ``minilm`` space is not needed, so an
+English article pays one encoder pass, shared with the other detectors. A technique is
 found in a sentence when its score reaches that technique's own threshold (tuned on out-of-fold
 predictions for paragraph-level micro-F1, the official measure); each finding spans its sentence. Different
 techniques on the same text are all kept.
@@ -19,11 +21,11 @@ import numpy.typing as npt
 
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest
+from narrascope.analyze.lexical import hashed_ngrams
 from narrascope.types import Analysis, DetectorResult, Document, Finding, Span
 
 Matrix = npt.NDArray[np.float32]
-ENGLISH_SPACE = "minilm"
-OTHER_SPACE = "multi"
+SPACE = "multi"
 N_BLOCKS = 3  # sentence, paragraph mean, neighbours' mean
 
 
@@ -70,7 +72,9 @@ def document_features(doc: Document, sentences: Matrix) -> Matrix:
 
 
 def space_for(lang: str) -> str:
-    return ENGLISH_SPACE if lang == "en" else OTHER_SPACE
+    """The feature space of a language's head: one multilingual space for all (``lang`` kept for heads
+    that someone trains per language)."""
+    return SPACE
 
 
 @dataclass
@@ -88,7 +92,11 @@ class TechniqueModel:
     def sentence_scores(self, doc: Document, sentences: Matrix, space: str) -> Matrix:
         if sentences.shape[0] == 0:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        return self.heads[space].scores(document_features(doc, sentences))
+        head = self.heads[space]
+        lex = None
+        if head.lexical is not None:
+            lex = hashed_ngrams(doc.sentence_texts(), head.lexical.shape[1])
+        return head.scores(document_features(doc, sentences), lex)
 
     def save(self, folder: Path, info: dict[str, object]) -> None:
         import json
@@ -105,7 +113,7 @@ class TechniqueModel:
             "name": self.name,
             "version": self.version,
             "labels": self.labels,
-            "spaces": {"en": ENGLISH_SPACE, "other": OTHER_SPACE},
+            "spaces": sorted(self.heads),
             "files": files,
             **info,
         }
@@ -114,13 +122,10 @@ class TechniqueModel:
     @classmethod
     def load(cls, folder: Path) -> TechniqueModel:
         manifest = read_manifest(folder)  # checks every listed file's sha256
-        heads = {
-            space: LinearHead.load(folder / space)
-            for space in (ENGLISH_SPACE, OTHER_SPACE)
-            if (folder / space).is_dir()
-        }
-        if not heads:
-            raise ModelFileError(f"{folder}: no head folder ({ENGLISH_SPACE}/ or {OTHER_SPACE}/)")
+        spaces = manifest.get("spaces")
+        if not isinstance(spaces, list) or not spaces:
+            raise ModelFileError(f"{folder / 'manifest.json'}: no list of head spaces")
+        heads = {str(space): LinearHead.load(folder / str(space)) for space in spaces}
         for space, head in heads.items():
             if head.labels != manifest["labels"]:
                 raise ModelFileError(f"{folder / space}: labels differ from {folder / 'manifest.json'}")

@@ -90,17 +90,24 @@ def entity_of(f: Finding, text: str) -> str | None:
     return f.label
 
 
+MEMORY_LIMIT = "512MB"  # DuckDB buffer pool of a Store
+
+
 class Store:
     """A corpus in one DuckDB file. Opening it applies the missing schema migrations (unless read-only).
 
     One writer at a time: DuckDB locks the file for the process that holds it open for writing.
     """
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path = DEFAULT_DB, *, read_only: bool = False, memory_limit: str = MEMORY_LIMIT
+    ) -> None:
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        # DuckDB's buffer pool defaults to 80% of the machine's memory; a store beside the models gets a
+        # fixed share, so a long corpus run's memory stays bounded (DuckDB spills to disk beyond it).
+        self.con = duckdb.connect(str(self.path), read_only=read_only, config={"memory_limit": memory_limit})
         if not read_only:
             migrate(self.con)
 

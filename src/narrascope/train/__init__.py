@@ -7,8 +7,14 @@ from pathlib import Path
 from typing import Any
 
 
-def train(detector: str, data: Path, out: Path | None, limit: int | None = None,
-          log: Callable[[str], None] = lambda s: None, taxonomy: Path | None = None) -> Any:
+def train(
+    detector: str,
+    data: Path,
+    out: Path | None,
+    limit: int | None = None,
+    log: Callable[[str], None] = lambda s: None,
+    taxonomy: Path | None = None,
+) -> Any:
     """Train a built-in detector from the corpora folder ``data``; writes the model folder to ``out``.
     ``taxonomy`` (narratives only): a user's taxonomy YAML; its model goes to ``out`` or beside it."""
     from narrascope.analyze.doclabels import model_dir

@@ -1,12 +1,14 @@
 """Training of the ``techniques`` detector on SemEval-2023 Task 3 subtask 3 (spans and paragraph labels).
 
-Reproduces the committed model: ``narrascope train techniques --data ../shared/datasets`` (numpy only).
-Steps: prepare and encode every article (``minilm`` for English, ``multi`` for the rest); label each
-sentence with the techniques of the gold spans that overlap it; fit one multi-label linear head per space
-(ridge regression, then Platt scaling per technique); tune each technique's threshold on out-of-fold
-paragraph scores for micro-F1; report the by-id validation split (the top 25% of ids per language: later
-collection batches) per language with the official subtask-3 scorer and the technique-aware span F1,
-beside the most-frequent-technique baseline; then refit on every article and save.
+Reproduces the committed model: ``narrascope train techniques --data ../shared/datasets`` (numpy and
+scipy only). Steps: prepare and encode every article in the multilingual ``multi`` space and hash each
+sentence's word n-grams; label each sentence with the techniques of the gold spans that overlap it; fit one
+multi-label linear head for every language (ridge regression over the embedding context features and the
+n-grams, each with its own penalty, solved by conjugate gradients; then Platt scaling per technique);
+tune each technique's threshold on out-of-fold paragraph scores for micro-F1; report the by-id validation
+split (the top 25% of ids per language: later collection batches) per language with the official
+subtask-3 scorer and the technique-aware span F1, beside the most-frequent-technique baseline; then refit
+on every article and save.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.analyze.heads import LinearHead
+from narrascope.analyze.heads import LinearHead, dequantize_rows, quantize_rows
+from narrascope.analyze.lexical import BUCKETS, hashed_ngrams
 from narrascope.analyze.techniques import (
     TechniqueModel,
     document_features,
@@ -35,7 +39,7 @@ Matrix = npt.NDArray[np.float32]
 MIN_OVERLAP = (
     8  # characters a gold span must share with a sentence to label it (or the whole span if shorter)
 )
-NAME, VERSION = "techniques", "1"
+NAME, VERSION = "techniques", "2"
 MAX_SLOPE = 1e4  # bound on the Platt slope: a separable technique must not blow up the float16 weights
 TERMS = (
     "Trained on the SemEval-2023 Task 3 subtask-3 training data (six languages), released for research "
@@ -54,11 +58,15 @@ class Example:
     x: Matrix
     y: npt.NDArray[np.float32]
     para_of: npt.NDArray[np.int_]
+    lex: Any = None  # scipy.sparse (sentences, buckets) hashed n-grams, None without a lexical part
 
 
 @dataclass
 class Hyper:
-    l2: float = 0.01  # ridge penalty per training sentence
+    l2: float = 0.003  # ridge penalty per training sentence on the embedding features
+    l2_lexical: float = 0.001  # ... and on the hashed n-grams
+    buckets: int = BUCKETS  # hashed n-gram columns; 0 for embeddings alone
+    cg_steps: int = 150  # conjugate-gradient steps of the joint ridge solve
     epochs: int = 50  # Newton steps of the Platt scaling
     folds: int = 4
 
@@ -121,7 +129,11 @@ Encode = Callable[[str, Sequence[str]], Matrix]
 
 
 def build_examples(
-    golds: Sequence[SpanDoc], labels: Sequence[str], log: Log, encode: Encode | None = None
+    golds: Sequence[SpanDoc],
+    labels: Sequence[str],
+    log: Log,
+    encode: Encode | None = None,
+    buckets: int = BUCKETS,
 ) -> list[Example]:
     """Prepare and encode each article (``encode(space, sentences)``, the shared encoders by default)."""
     from narrascope.extract import prepare
@@ -143,6 +155,7 @@ def build_examples(
                 document_features(doc, sentences),
                 sentence_labels(doc, gold, labels),
                 paragraph_index(doc.sentences, doc.paragraphs),
+                hashed_ngrams(doc.sentence_texts(), buckets) if buckets else None,
             )
         )
         if (k + 1) % 100 == 0:
@@ -185,10 +198,64 @@ def platt(score: npt.NDArray[np.float64], y: npt.NDArray[np.float32], iters: int
     return a, c
 
 
+def fit_joint(x: Matrix, lex: Any, y: npt.NDArray[np.float32], hp: Hyper) -> tuple[Matrix, Matrix, Matrix]:
+    """(coef, lexical, intercept): ridge regression over the dense features ``x`` and the sparse n-grams
+    ``lex`` together (penalties ``l2`` and ``l2_lexical``; both centred), solved for every technique at once
+    by conjugate gradients, then Platt scaling per technique as in ``fit_linear``."""
+    xd = x.astype(np.float64)
+    md = xd.mean(axis=0)
+    xd -= md
+    ml = np.asarray(lex.mean(axis=0)).ravel()
+    ym = y.mean(axis=0).astype(np.float64)
+    yc = y.astype(np.float64) - ym
+    n, d = xd.shape
+
+    def apply(w: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        wd, wl = w[:d], w[d:]
+        r = xd @ wd + lex @ wl - (ml @ wl)[None, :]
+        gl = lex.T @ r - np.outer(ml, r.sum(axis=0))
+        return np.vstack([xd.T @ r + hp.l2 * n * wd, gl + hp.l2_lexical * n * wl])
+
+    b = np.vstack([xd.T @ yc, lex.T @ yc - np.outer(ml, yc.sum(axis=0))])
+    w = np.zeros_like(b)
+    r = b.copy()
+    p = r.copy()
+    rs = (r * r).sum(axis=0)
+    stop = 1e-12 * float((b * b).sum(axis=0).max())
+    for _ in range(hp.cg_steps):  # one CG per technique, run side by side as the columns of w
+        ap = apply(p)
+        alpha = rs / np.maximum((p * ap).sum(axis=0), 1e-30)
+        w += p * alpha
+        r -= ap * alpha
+        rs_new = (r * r).sum(axis=0)
+        if float(rs_new.max()) < stop:
+            break
+        p = r + p * (rs_new / np.maximum(rs, 1e-30))
+        rs = rs_new
+    wd, wl = w[:d], w[d:]
+    raw = xd @ wd + lex @ wl - (ml @ wl)[None, :] + ym
+    coef = np.zeros((y.shape[1], d), dtype=np.float32)
+    lexical = np.zeros((y.shape[1], lex.shape[1]), dtype=np.float32)
+    icpt = np.zeros(y.shape[1], dtype=np.float32)
+    for j in range(y.shape[1]):
+        a, c = platt(raw[:, j], y[:, j], hp.epochs)
+        coef[j] = a * wd[:, j]
+        lexical[j] = a * wl[:, j]
+        icpt[j] = a * (float(ym[j]) - float(md @ wd[:, j]) - float(ml @ wl[:, j])) + c
+    # validate what ships: the lexical weights are stored as int8 codes per technique
+    return coef, dequantize_rows(*quantize_rows(lexical)), icpt
+
+
 def fit_head(examples: Sequence[Example], space: str, labels: list[str], hp: Hyper) -> LinearHead:
+    import scipy.sparse as sp
+
     x = np.vstack([e.x for e in examples])
     y = np.vstack([e.y for e in examples])
-    coef, icpt = fit_linear(x, y, hp)
+    lexical = None
+    if hp.buckets and all(e.lex is not None for e in examples):
+        coef, lexical, icpt = fit_joint(x, sp.vstack([e.lex for e in examples]).tocsr(), y, hp)
+    else:
+        coef, icpt = fit_linear(x, y, hp)
     return LinearHead(
         f"{NAME}-{space}",
         VERSION,
@@ -198,6 +265,7 @@ def fit_head(examples: Sequence[Example], space: str, labels: list[str], hp: Hyp
         coef,
         icpt,
         np.full(len(labels), 0.5, dtype=np.float32),
+        lexical=lexical,
     )
 
 
@@ -254,7 +322,7 @@ def oof_thresholds(
         test = [e for i, e in enumerate(examples) if i % folds == k]
         head = fit_head(train, space, labels, hp)
         for e in test:
-            scores.append(paragraph_scores(e, head.scores(e.x)))
+            scores.append(paragraph_scores(e, head.scores(e.x, e.lex)))
             gold.append(paragraph_gold(e, labels))
     return tune_thresholds(np.vstack(scores), np.vstack(gold))
 
@@ -287,7 +355,7 @@ def train_techniques(
     labels = read_techniques(data)
     golds = load_st3(data, limit=limit)
     log(f"techniques: {len(golds)} articles; preparing and encoding")
-    examples = build_examples(golds, labels, log, encode)
+    examples = build_examples(golds, labels, log, encode, hp.buckets)
     train_ids, _ = split_by_id([g.article.id for g in golds], [g.article.lang for g in golds])
     train = [e for e in examples if e.gold.article.id in train_ids]
     val = [e for e in examples if e.gold.article.id not in train_ids]
@@ -320,7 +388,7 @@ def line_rows(e: Example, per_paragraph: Sequence[Sequence[str]]) -> Keyed:
 
 def findings_of(model: TechniqueModel, e: Example) -> tuple[Finding, ...]:
     head = model.heads[e.space]
-    return sentence_findings(e.doc, head.scores(e.x), head.labels, head.thresholds)
+    return sentence_findings(e.doc, head.scores(e.x, e.lex), head.labels, head.thresholds)
 
 
 def evaluate_docs(
@@ -393,10 +461,13 @@ def _info(report: TechniquesReport, limit: int | None, hp: Hyper) -> dict[str, o
         "n_val": report.n_val,
         "hyperparameters": {
             "ridge_l2_per_sentence": hp.l2,
+            "ridge_l2_lexical": hp.l2_lexical,
+            "lexical_buckets": hp.buckets,
+            "cg_steps": hp.cg_steps,
             "platt_newton_steps": hp.epochs,
             "folds": hp.folds,
             "min_overlap_chars": MIN_OVERLAP,
-            "features": "sentence + paragraph mean + neighbours mean",
+            "features": "multi: sentence + paragraph mean + neighbours mean; hashed word 1-2 grams",
         },
         "terms": TERMS,
     }
@@ -413,11 +484,14 @@ def write_card(folder: Path, report: TechniquesReport, labels: Sequence[str]) ->
     )
     weak = [lab for lab, t in report.per_technique.items() if t.recall < 0.05 or t.precision < 0.05]
     (folder / "MODEL_CARD.md").write_text(
-        "# techniques (v1)\n\nSentence-level detector of the 23 SemEval-2023 persuasion techniques: one "
-        "multi-label linear head per feature space (`minilm` for English, `multi` for fr, de, it, pl, ru and "
-        "any other language) over the sentence embedding, its paragraph's mean and its neighbours' mean; a "
-        "per-technique threshold tuned on out-of-fold paragraph scores for micro-F1. Each finding spans a "
-        "whole sentence; paragraph labels are the techniques of the spans that overlap it.\n\n"
+        f"# techniques (v{VERSION})\n\nSentence-level detector of the 23 SemEval-2023 persuasion techniques: "
+        "one multi-label linear head for every language over (a) the sentence's embedding in the shared "
+        "multilingual `multi` space, its paragraph's mean and its neighbours' mean, and (b) the sentence's "
+        f"hashed word unigrams and bigrams ({BUCKETS:,} CRC-32 buckets, weights stored as int8 per "
+        "technique); ridge regression over both with separate penalties, Platt-scaled per technique; a "
+        "per-technique threshold tuned on out-of-fold paragraph scores for micro-F1. English needs no "
+        "second encoder: the detector reads the encoder pass the other detectors share. Each finding "
+        "spans a whole sentence; paragraph labels are the techniques of the spans that overlap it.\n\n"
         f"## Data and terms\n{TERMS}\n\n"
         f"## Validation (by-id split: the top 25% of ids per language, {report.n_train} train / "
         f"{report.n_val} validation articles)\n\nst3 = official subtask-3 paragraph micro-F1; span F1 = "
