@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.stamp-run
 STAMP_DEV := $(VENV)/.stamp-dev
 DATA ?= ../shared/datasets
 
-.PHONY: demo test lint typecheck bench clean venv dev
+.PHONY: demo test lint typecheck bench screenshots clean venv dev
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench: $(STAMP_DEV)
 	$(BIN)/python bench/speed.py --data $(DATA) --detectors genre,frames,techniques,narratives,framing
 	$(BIN)/python bench/techniques.py
 	$(BIN)/python bench/web_latency.py --n 10
+
+screenshots: $(STAMP_DEV)
+	NARRASCOPE_SCREENSHOTS=$(CURDIR)/docs/img $(BIN)/pytest -q tests/test_browser.py
+	@echo "README screenshots refreshed in docs/img (the corpus report's: bench/corpus.py --screenshot)"
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
