@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from narrascope.analyze.narratives import EXPLANATION_WORDS, NarrativeDetector, narratives_v1
@@ -101,6 +102,17 @@ def test_builtin_conformance_and_hierarchy(builtin: NarrativeDetector) -> None:
     assert builtin.name == "narratives.v1" and builtin.requires == ("multi",)
 
 
+def test_builtin_reads_the_words(builtin: NarrativeDetector) -> None:
+    """The committed head has a lexical part, fed from the whole text at run time."""
+    from narrascope.extract import prepare
+
+    assert builtin.head is not None and builtin.head.lexical is not None
+    doc = prepare(Article(text=TEXTS[1], lang="en"))
+    sentences = Analyzer(detectors=()).features([doc])[0].get("multi")
+    with_text, without = builtin.scores(sentences, "en", doc.text), builtin.scores(sentences, "en")
+    assert with_text.shape == without.shape and not np.allclose(with_text, without)
+
+
 def test_builtin_finds_the_obvious(builtin: NarrativeDetector) -> None:
     (_, war), (_, climate), _ = _analyze(builtin, TEXTS)
     assert any(f.label.startswith("URW:") for f in war if f.attr("level") == "narrative")
@@ -176,9 +188,10 @@ def test_train_user_taxonomy(tmp_path: Path) -> None:
 # -- on the shared corpora (skipped when absent) ------------------------------------------------------------
 DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 SLICE_SHA256 = "d38e05933545e1c18c44d1dff6ba76946900c50b81ee775d396ac46593560ebc"
-FLOORS = {"coarse": 0.70, "fine": 0.63}  # measured 0.728 / 0.659 (the committed model saw this slice)
-# By-id held-out figures recorded in the committed manifest (measured 0.524/0.475 en, 0.507/0.336 all).
-HELD_OUT_FLOORS = {"en": (0.50, 0.45), "all": (0.48, 0.31)}
+# measured 0.993 / 0.973: the committed model saw this slice, and its hashed n-grams all but memorise it
+FLOORS = {"coarse": 0.96, "fine": 0.94}
+# By-id held-out figures recorded in the committed manifest (measured 0.593/0.521 en, 0.556/0.373 all).
+HELD_OUT_FLOORS = {"en": (0.57, 0.49), "all": (0.53, 0.35)}
 
 
 @pytest.fixture(scope="module")

@@ -60,18 +60,29 @@ class LinearHead:
     info: dict[str, Any] = field(default_factory=dict)
     # optional (labels, buckets) weights over hashed n-gram features (see ``narrascope.analyze.lexical``)
     lexical: npt.NDArray[np.float32] | None = None
+    _columns: npt.NDArray[np.float32] | None = field(default=None, init=False, repr=False, compare=False)
+    _columns_of: npt.NDArray[np.float32] | None = field(default=None, init=False, repr=False, compare=False)
 
     def scores(self, x: npt.NDArray[np.float32], lex: Any = None) -> npt.NDArray[np.float32]:
         """Scores of the rows of ``x``; ``lex``, a sparse (rows, buckets) matrix of hashed n-grams, adds
         the lexical part when the head has one."""
         z = np.atleast_2d(x).astype(np.float32) @ self.coef.T + self.intercept
         if self.lexical is not None and lex is not None:
-            z = z + np.asarray(lex @ self.lexical.T, dtype=np.float32)
+            z = z + np.asarray(lex @ self._lexical_columns(), dtype=np.float32)
         if self.multi_label:
             return (1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))).astype(np.float32)
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+
+    def _lexical_columns(self) -> npt.NDArray[np.float32]:
+        """``lexical.T`` as a contiguous array, made once: sparse @ a transposed view would copy the
+        whole (buckets, labels) matrix on every call."""
+        assert self.lexical is not None
+        if self._columns is None or self._columns_of is not self.lexical:
+            self._columns = np.ascontiguousarray(self.lexical.T)
+            self._columns_of = self.lexical
+        return self._columns
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

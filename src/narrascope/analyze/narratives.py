@@ -2,8 +2,10 @@
 
 Two ways to score a label, one output:
 
-- **trained**: a ``LinearHead`` (sigmoid per label) over the mean+max pooled sentence embeddings, per-label
-  thresholds tuned on out-of-fold predictions (``narrascope train narratives``);
+- **trained**: a ``LinearHead`` (sigmoid per label) over the mean+max pooled sentence embeddings, a language
+  one-hot and, when the head has lexical weights, the hashed word unigrams and bigrams of the whole text
+  (``analyze.lexical``); per-label thresholds tuned on out-of-fold predictions (``narrascope train
+  narratives``);
 - **zero-shot**: for a taxonomy without a trained model, the best cosine similarity of any article sentence to
   the label's description or examples, mapped through a calibrated logistic (``ZERO_SHOT_CENTER``).
 
@@ -26,12 +28,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, ModelFileError, pool
+from narrascope.analyze.lexical import hashed_ngrams
 from narrascope.taxonomy import Label, Taxonomy, builtin_taxonomy, load_taxonomy
 from narrascope.types import DetectorResult, Document, Finding, Span
 
@@ -190,10 +194,19 @@ class NarrativeDetector:
         onehot = np.array([float(lang == x) for x in self.langs], dtype=np.float32)
         return np.concatenate([pool(sentences), onehot]).astype(np.float32)
 
-    def scores(self, sentences: Matrix, lang: str = "") -> Matrix:
-        """Per label (taxonomy order, then ``Other`` for trained models), the document score in [0, 1]."""
+    def lexical_rows(self, texts: Sequence[str]) -> Any:
+        """The hashed n-grams of whole texts (a sparse matrix) when the head has lexical weights, else
+        ``None``."""
+        if self.head is None or self.head.lexical is None:
+            return None
+        return hashed_ngrams(texts, self.head.lexical.shape[1])
+
+    def scores(self, sentences: Matrix, lang: str = "", text: str = "") -> Matrix:
+        """Per label (taxonomy order, then ``Other`` for trained models), the document score in [0, 1].
+        ``text``, the whole document, feeds the head's lexical part (if it has one)."""
         if self.head is not None:
-            row: Matrix = self.head.scores(self.document_vector(sentences, lang))[0]
+            lex = self.lexical_rows([text])
+            row: Matrix = self.head.scores(self.document_vector(sentences, lang), lex)[0]
             return row
         return zero_shot_scores(similarities(sentences, self._prototypes()), self._tops, self._kids)
 
@@ -235,7 +248,7 @@ class NarrativeDetector:
         out = []
         for doc, feat in zip(docs, feats, strict=True):
             sentences = feat.get(self.space)
-            findings = self._findings(doc, sentences, self.scores(sentences, doc.lang))
+            findings = self._findings(doc, sentences, self.scores(sentences, doc.lang, doc.text))
             out.append(DetectorResult(self.name, self.model_version, findings))
         return out
 

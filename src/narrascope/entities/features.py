@@ -76,15 +76,22 @@ def name_vector(entity: str) -> Matrix:
 def window_vector(text: str, start: int, end: int) -> Matrix:
     """Hashed bag of the ``WINDOW_WORDS`` words before and after the mention (lower case), the two sides
     hashed apart, L2-normalised: who does what to whom, near the mention."""
-    v = np.zeros(WINDOW_BUCKETS, dtype=np.float32)
     left = _TOKEN.findall(text[max(0, start - 12 * WINDOW_WORDS) : start])[-WINDOW_WORDS:]
     right = _TOKEN.findall(text[end : end + 12 * WINDOW_WORDS])[:WINDOW_WORDS]
-    for side, words in (("<", left), (">", right)):
-        for w in words:
-            w = w.lower()
-            v[zlib.crc32((side + w).encode("utf-8")) % WINDOW_BUCKETS] += 1.0
-            v[zlib.crc32(w.encode("utf-8")) % WINDOW_BUCKETS] += 1.0
-    return _unit(v)
+    buckets = [b for w in left for b in _window_buckets("<", w.lower())]
+    buckets += [b for w in right for b in _window_buckets(">", w.lower())]
+    if not buckets:
+        return np.zeros(WINDOW_BUCKETS, dtype=np.float32)
+    return _unit(np.bincount(buckets, minlength=WINDOW_BUCKETS).astype(np.float32))
+
+
+@lru_cache(maxsize=65536)
+def _window_buckets(side: str, word: str) -> tuple[int, int]:
+    """The two buckets a window word counts in: with its side, and without."""
+    return (
+        zlib.crc32((side + word).encode("utf-8")) % WINDOW_BUCKETS,
+        zlib.crc32(word.encode("utf-8")) % WINDOW_BUCKETS,
+    )
 
 
 def feature_dim(dim: int) -> int:

@@ -8,6 +8,7 @@ heuristic's spans the gazetteer does not know are typed ``NAME``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -213,11 +214,17 @@ def merge(*groups: list[RawMention]) -> list[RawMention]:
     """Mentions from several finders, overlaps resolved: earlier groups win, then the longer span."""
     ranked = [(g, m) for g, group in enumerate(groups) for m in group if m.end > m.start]
     ranked.sort(key=lambda gm: (gm[0], -(gm[1].end - gm[1].start), gm[1].start))
-    taken: list[RawMention] = []
+    taken: list[RawMention] = []  # disjoint, sorted by start: only a new span's neighbours can overlap it
+    starts: list[int] = []
     for _, m in ranked:
-        if all(m.end <= t.start or m.start >= t.end for t in taken):
-            taken.append(m)
-    return sorted(taken, key=lambda m: m.start)
+        k = bisect.bisect_left(starts, m.start)
+        if k > 0 and taken[k - 1].end > m.start:
+            continue
+        if k < len(taken) and taken[k].start < m.end:
+            continue
+        taken.insert(k, m)
+        starts.insert(k, m.start)
+    return taken
 
 
 def find_mentions(text: str, lang: str, prefer_ner: bool = True) -> list[RawMention]:
