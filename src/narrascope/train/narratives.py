@@ -39,6 +39,7 @@ TERMS = (
     "the "
     "shared task and not for redistribution; the weights are a derived model, the data is not included."
 )
+MODEL_VERSION = "2"  # 2: hashed word n-grams of the whole text beside the pooled embeddings
 GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 OTHER_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)
 RELATIVE = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9)
@@ -247,7 +248,16 @@ def _detector(
         "floor": rule.floor,
     }
     head = LinearHead(
-        "narratives", "1", settings.space, head_labels(taxonomy), True, coef, icpt, thresholds, info, lexical
+        "narratives",
+        MODEL_VERSION,
+        settings.space,
+        head_labels(taxonomy),
+        True,
+        coef,
+        icpt,
+        thresholds,
+        info,
+        lexical,
     )
     return NarrativeDetector("narratives.v1", taxonomy, head)
 
