@@ -18,17 +18,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from test_browser import (  # noqa: E402  (the test's server helpers: one way to start the server)
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    free_port,
-    get_json,
-    loadable_detectors,
-    start_server,
-    wait_healthy,
-)
+# the tests' server helpers: one way to start the server
+from tests._serve import get_json, serving  # noqa: E402
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, loadable_detectors  # noqa: E402
 
 
 def load_texts(data: Path, n: int) -> list[str]:
@@ -96,11 +90,7 @@ def main() -> None:
     args = ap.parse_args()
     detectors = loadable_detectors() if args.detectors == "loadable" else args.detectors.split(",")
     texts = load_texts(args.data, 2 * args.n + 1)
-    port = free_port()
-    proc = start_server(port, detectors, None)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(proc, url)
+    with serving(detectors, None) as url:
         running = get_json(url + "/api/detectors")["detectors"]
         print("detectors:", ", ".join(f"{d['name']} ({d['model_version']})" for d in running) or "none")
         mean_chars = statistics.mean(len(t) for t in texts)
@@ -108,9 +98,6 @@ def main() -> None:
         api_round_trips(url, texts[:1])  # warm-up: models load on first use
         report("api round trip", api_round_trips(url, texts[1 : args.n + 1]))
         report("browser submit-to-rendered", browser_renders(url, texts[args.n + 1 :]))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

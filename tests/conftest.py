@@ -20,6 +20,14 @@ def data_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def semeval2025_dir() -> Path:
+    """The corpora folder, when it holds the SemEval-2025 Task 10 training data (narratives, roles)."""
+    if not (DATA / "semeval2025_task10" / "train").is_dir():
+        pytest.skip(f"semeval2025_task10 not found under {DATA}")
+    return DATA
+
+
+@pytest.fixture(scope="session")
 def example_text() -> str:
     return EXAMPLE.read_text(encoding="utf-8")
 

@@ -6,20 +6,16 @@ runs, checks that script planted in an article never runs, and saves the README'
 
 from __future__ import annotations
 
-import json
 import os
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests._serve import get_json, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -93,57 +89,13 @@ def build_store(db: Path, detectors: list[str]) -> None:
         store.finish_run(run)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def get_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=30) as r:  # loopback only
-        return json.loads(r.read())
-
-
-def start_server(port: int, detectors: list[str], db: Path | None) -> subprocess.Popen[bytes]:
-    exe = Path(sys.executable).parent / "narrascope"
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "narrascope.cli"]
-    cmd += ["serve", "--port", str(port), "--detectors", ",".join(detectors)]
-    cmd += ["--db", str(db)] if db else []
-    env = {k: v for k, v in os.environ.items() if k != "NARRASCOPE_TOKEN"}
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def wait_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            raise RuntimeError(f"server exited with {proc.returncode}: {err[-2000:]}")
-        try:
-            if get_json(url + "/api/health")["status"] == "ok":
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"no answer from {url}/api/health in {timeout:.0f} s")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     detectors = loadable_detectors()
     db = tmp_path_factory.mktemp("store") / "corpus.duckdb"
     build_store(db, detectors)
-    port = free_port()
-    proc = start_server(port, detectors, db)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(proc, url)
+    with serving(detectors, db) as url:
         yield Server(url, get_json(url + "/api/detectors")["detectors"])
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,6 @@ the end (token, paths) run in process and need no browser.
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -24,6 +18,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from tests._serve import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -72,12 +68,6 @@ class Watch:
     navigations: list[str] = field(default_factory=list)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def build_store(db: Path) -> None:
     from narrascope import Analyzer
     from narrascope.ingest import article_from_text
@@ -94,41 +84,14 @@ def build_store(db: Path) -> None:
         store.finish_run(run)
 
 
-def wait_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        try:
-            with urllib.request.urlopen(url + "/api/health", timeout=5) as r:  # loopback only
-                if json.loads(r.read())["status"] == "ok":
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"no answer from {url}/api/health in {timeout:.0f} s")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} missing (apt-get install chromium): the hostile-UI checks need a browser")
     db = tmp_path_factory.mktemp("hostile") / "corpus.duckdb"
     build_store(db)
-    port = free_port()
-    exe = Path(sys.executable).parent / "narrascope"
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "narrascope.cli"]
-    cmd += ["serve", "--port", str(port), "--detectors", ",".join(DETECTORS), "--db", str(db)]
-    env = {k: v for k, v in os.environ.items() if k != "NARRASCOPE_TOKEN"}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(proc, url)
+    with serving(list(DETECTORS), db) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
