@@ -143,6 +143,15 @@ def test_example_article_is_highlighted(page: Any, server: Server) -> None:
         button.click()
     if "narratives" in tasks:
         assert page.locator('#panel section.task[data-task="narratives"] li').count() > 0
+    if "framing" in tasks:  # an entity's row marks all its mentions in the text, and unmarks them
+        entity = page.locator("#panel button.ent").first
+        key = entity.get_attribute("data-entity")
+        own = page.locator(f'#text .mention[data-entity~="{key}"]')
+        entity.click()
+        assert entity.get_attribute("aria-pressed") == "true"
+        assert own.count() > 0 and page.locator("#text .mention.picked").count() == own.count()
+        entity.click()
+        assert page.locator("#text .mention.picked").count() == 0
     assert not [e for e in page.errors if "Content Security Policy" in e], page.errors
     IMG.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")  # the legend clicks scrolled the panel: show the article's top

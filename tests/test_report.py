@@ -289,6 +289,30 @@ def test_html_panel_links_to_evidence_and_entities_and_has_a_legend() -> None:
     assert [m["value"] for m in meters][:2] == ["0.8200", "0.1500"]
 
 
+def test_html_entity_button_marks_every_mention_of_its_entity() -> None:
+    """An entity-level row is a toggle keyed to its entity; each of that entity's mentions in the text carries
+    the same key (the page's script marks them), and another entity's mentions carry another key."""
+    a = make_analysis()
+    role = (("main_role", "Antagonist"), ("fine_roles", "Deceiver"))
+    farms = _span("farms")
+    mentions = (
+        _finding("minister", 0.7, "minister", attrs=(("entity", "The minister"), *role)),
+        _finding("puppet", 0.6, "spineless puppet", attrs=(("entity", "The minister"), *role)),
+        Finding("farms", 0.5, farms.start, farms.end, attrs=(("entity", "farms"), *role)),
+        Finding("The minister", 0.65, attrs=(("entity", "The minister"), ("level", "entity"), *role)),
+    )
+    framing = DetectorResult("framing.v1", "1.0", mentions)
+    a = Analysis(a.document, (*a.results[:-1], framing), warnings=a.warnings)
+    page = parse(to_html(a))
+    buttons = [attrs for t, attrs in page.tags if t == "button" and attrs.get("class") == "ent"]
+    assert len(buttons) == 1 and buttons[0]["aria-pressed"] == "false"
+    key = buttons[0]["data-entity"] or ""
+    keyed = [(a["data-entity"] or "").split() for _, a in page.tags if a.get("class") == "mention"]
+    assert sum(key in k for k in keyed) >= 2  # both of its mentions (a mention may be cut into segments)
+    assert any(k and key not in k for k in keyed)  # "farms" is another entity
+    assert "Select an entity to mark its mentions" in to_html(a)
+
+
 def test_html_legend_counts_and_sections() -> None:
     html = to_html(make_analysis())
     assert '<span class="name">Name calling or labelling</span> <span class="n">2</span>' in html

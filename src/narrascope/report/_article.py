@@ -52,7 +52,8 @@ def _wrap(seg: Segment, model: PageModel, inner: str) -> str:
     if seg.cover[_MARK]:
         inner = _mark([model.marks[i] for i in seg.cover[_MARK]], inner)
     if seg.cover[_MENTION]:
-        inner = f'<span class="mention">{inner}</span>'
+        keys = sorted({model.entity_of.get(model.mentions[i], "") for i in seg.cover[_MENTION]} - {""})
+        inner = f'<span class="mention" data-entity="{" ".join(keys)}">{inner}</span>'
     if seg.cover[_EVID]:
         cited = sorted({c for i in seg.cover[_EVID] for c in model.cited_by[model.evidence[i]]})
         inner = f'<span class="ev" title="{esc("Evidence for: " + "; ".join(cited))}">{inner}</span>'

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from narrascope.labels import FALLBACK_COLOR, LabelInfo, is_hex_color
-from narrascope.report._common import document_level, entities, info, located
+from narrascope.report._common import document_level, entities, entity_name, info, located
 from narrascope.types import Analysis, Finding, Span
 
 
@@ -43,6 +43,8 @@ class PageModel:
     cited_by: dict[Span, list[str]]  # evidence sentence -> what it supports, in words
     mentions: list[Span]  # unique entity mention spans, in text order
     classes: Classes
+    entity_of: dict[Span, str] = field(default_factory=dict)  # mention span -> its entity's key (``e0``...)
+    entity_keys: dict[str, str] = field(default_factory=dict)  # entity name -> key, in order of first finding
 
 
 def build(analysis: Analysis) -> PageModel:
@@ -50,6 +52,8 @@ def build(analysis: Analysis) -> PageModel:
     marks: list[Mark] = []
     cited_by: dict[Span, list[str]] = {}
     mentions: set[Span] = set()
+    entity_of: dict[Span, str] = {}
+    entity_keys: dict[str, str] = {}
     for result in sorted(analysis.results, key=lambda r: r.task):
         for f in located(result.findings):
             marks.append(Mark(f, result.task, info(result.task, f.label), classes.get(result.task, f.label)))
@@ -57,10 +61,13 @@ def build(analysis: Analysis) -> PageModel:
             for e in f.evidence:
                 cited_by.setdefault(e, []).append(info(result.task, f.label).display)
         for f in entities(result.findings):
+            key = entity_keys.setdefault(entity_name(f, analysis.document.text), f"e{len(entity_keys)}")
             if f.span is not None and f.span.end > f.span.start:
                 mentions.add(f.span)
+                entity_of.setdefault(f.span, key)
     evidence = sorted(cited_by, key=lambda s: (s.start, s.end))
-    return PageModel(marks, evidence, cited_by, sorted(mentions, key=lambda s: (s.start, s.end)), classes)
+    ordered = sorted(mentions, key=lambda s: (s.start, s.end))
+    return PageModel(marks, evidence, cited_by, ordered, classes, entity_of, entity_keys)
 
 
 def evidence_id(span: Span) -> str:

@@ -95,16 +95,27 @@ def _legend(result: DetectorResult, model: PageModel) -> str:
 
 def _entities(analysis: Analysis, result: DetectorResult, model: PageModel) -> str:
     items = []
+    marked = set(model.entity_of.values())
     for f in entities(result.findings):
-        name = esc(clean(entity_name(f, analysis.document.text))[:80])
+        full = entity_name(f, analysis.document.text)
+        name = esc(clean(full)[:80])
+        key = model.entity_keys.get(full, "")
         if f.span is not None and f.span.end > f.span.start:
             name = f'<a href="#{mention_id(f.span)}">{name}</a>'
+        elif key in marked:  # an entity-level row: a toggle that marks every mention of it in the text
+            name = (
+                f'<button type="button" class="ent" data-entity="{key}" aria-pressed="false" '
+                f'title="Mark its mentions in the text">{name}</button>'
+            )
         main = f.attr("main_role")
         badges = [_badge(model, main, main, "main")]
         badges += [_badge(model, role, main, "fine") for role in fine_roles(f)]
         extra = "".join(f' <span class="attr">{esc(k)}: {esc(v)}</span>' for k, v in other_attrs(f))
         items.append(f'<li>{name} {"".join(badges)} <span class="score">{f.score:.2f}</span>{extra}</li>')
-    return f'<ul class="entities">{"".join(items)}</ul>' if items else ""
+    if not items:
+        return ""
+    hint = '<p class="hint">Select an entity to mark its mentions in the text.</p>' if marked else ""
+    return f'<ul class="entities">{"".join(items)}</ul>{hint}'
 
 
 def _badge(model: PageModel, role: str, main: str, kind: str) -> str:

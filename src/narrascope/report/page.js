@@ -22,4 +22,26 @@
       paint();
     });
   }
+  var picked = {};
+  function mark() {
+    var spans = document.querySelectorAll("#text .mention[data-entity]");
+    for (var m = 0; m < spans.length; m++) {
+      var keys = spans[m].getAttribute("data-entity").split(" ");
+      spans[m].classList.toggle("picked", keys.some(function (k) { return picked[k]; }));
+    }
+  }
+  var ents = document.querySelectorAll("button.ent[data-entity]");
+  for (var e = 0; e < ents.length; e++) {
+    ents[e].addEventListener("click", function (event) {
+      var button = event.currentTarget;
+      var key = button.getAttribute("data-entity");
+      picked[key] = !picked[key];
+      button.setAttribute("aria-pressed", picked[key] ? "true" : "false");
+      mark();
+      var first = document.querySelector('#text .mention[data-entity~="' + key + '"]');
+      if (picked[key] && first) {
+        first.scrollIntoView({ block: "center" });
+      }
+    });
+  }
 })();
