@@ -62,6 +62,18 @@ def test_find_entities_in_bounds_and_grouped() -> None:
     assert find_entities(TEXTS[2], "en", prefer_ner=False) == []
 
 
+def test_find_entities_in_hindi_without_capitals() -> None:
+    """Devanagari has no letter case: the actor gazetteer and the Devanagari name list find the names, whole
+    words only (the vowel sign after a listed stem makes another word), actors first."""
+    text = "प्रधानमंत्री नरेंद्र मोदी ने पाकिस्तान और पश्चिमी देशों की आलोचना की। रूस में पश्चिमीकरण पर बहस है।"
+    found = find_entities(text, "hi", prefer_ner=False)
+    assert all(text[m.start : m.end] == m.text for m in found)
+    texts = {m.text for m in found}
+    assert {"नरेंद्र मोदी", "पाकिस्तान", "पश्चिमी देशों", "रूस"} <= texts
+    assert not any(t.startswith("पश्चिम") and t not in {"पश्चिमी देशों"} for t in texts)
+    assert next(m.entity for m in found if m.text == "रूस") == "Russia"
+
+
 def test_locate_repairs_crlf_offsets() -> None:
     text = "First line.\nSecond line.\nThe Kremlin said no."
     crlf = text.replace("\n", "\r\n")

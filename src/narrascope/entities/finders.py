@@ -23,6 +23,7 @@ from narrascope.entities.aliases import (
     is_demonym,
     normalise,
 )
+from narrascope.entities.devanagari import devanagari_names
 
 SPACY_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP", "LOC": "GPE", "FAC": "GPE"}
 NATASHA_TYPES = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
@@ -228,5 +229,7 @@ def merge(*groups: list[RawMention]) -> list[RawMention]:
 
 
 def find_mentions(text: str, lang: str, prefer_ner: bool = True) -> list[RawMention]:
-    """Entity mentions of a text: the language's NER (or the heuristic), then gazetteer matches in gaps."""
-    return merge(ner_backend(lang, prefer_ner)(text), gazetteer_mentions(text))
+    """Entity mentions of a text: the language's NER (or the heuristic), then gazetteer matches in gaps, then
+    the Devanagari name list's (Hindi has no capitals for the heuristic to see)."""
+    listed = [RawMention(*row) for row in devanagari_names(text)]
+    return merge(ner_backend(lang, prefer_ner)(text), gazetteer_mentions(text), listed)
