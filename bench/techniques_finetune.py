@@ -26,13 +26,12 @@ from narrascope.train import techniques as T
 
 
 def st3(examples: list[Any], scores: list[np.ndarray], th: np.ndarray, labels: list[str]) -> float:
-    gold, pred = {}, {}
+    gold: T.Keyed = {}
+    pred: T.Keyed = {}
     for e, s in zip(examples, scores, strict=True):
         ps, pg = T.paragraph_scores(e, s), T.paragraph_gold(e, labels)
-        for k, p in enumerate(e.doc.paragraphs):
-            key = (e.doc.article.id, str(T.line_no(e.doc, p)))
-            gold[key] = [labels[j] for j in np.flatnonzero(pg[k])]
-            pred[key] = [labels[j] for j in np.flatnonzero(ps[k] >= th)]
+        gold.update(T.line_rows(e, [[labels[j] for j in np.flatnonzero(row)] for row in pg]))
+        pred.update(T.line_rows(e, [[labels[j] for j in np.flatnonzero(row >= th)] for row in ps]))
     return round(score_st3(gold, pred).official, 4)
 
 
