@@ -14,11 +14,12 @@ from typing import Any
 
 from narrascope.analyze.doclabels import model_dir
 
-TASKS = ("genre", "frames", "techniques", "narratives", "framing")
+TASKS = ("genre", "frames", "techniques", "techniques-en", "narratives", "framing")
 PUBLISHED = {
     "genre": "organisers' dev baseline, English macro-F1: 0.25",
     "frames": "organisers' dev baseline, English micro-F1: 0.61",
     "techniques": "best published English test micro-F1 ~0.38; all-Loaded_Language ~0.20",
+    "techniques-en": "the fine-tuned English mode (--detectors techniques-en); same references as techniques",
     "narratives": "best published (8B LLM) samples-F1 coarse 0.55 / fine 0.43; all-Other ~0.27",
     "framing": "'Antagonist' for every mention: main-role accuracy ~0.80 (English)",
 }

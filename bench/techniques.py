@@ -1,6 +1,6 @@
 """The techniques detector: time added on top of the encoder, and its validation figures.
 
-Usage: python bench/techniques.py [--data ../shared/datasets] [--n 100]
+Usage: python bench/techniques.py [--data ../shared/datasets] [--n 100] [--detector techniques-en]
 
 Speed: the English SemEval-2023 subtask-3 articles when the corpora are present (never committed), else copies
 of the bundled example; the sentence embeddings are computed first (the shared encoder pass every detector
@@ -37,9 +37,9 @@ def load_articles(data: Path, n: int) -> list[Article]:
     return [Article(text=text, id=str(i), lang="en") for i in range(n)]
 
 
-def speed(articles: list[Article]) -> None:
-    detector = get_detector("techniques")
-    analyzer = Analyzer(detectors=("techniques",))
+def speed(articles: list[Article], name: str) -> None:
+    detector = get_detector(name)
+    analyzer = Analyzer(detectors=(name,))
     docs = [prepare(a) for a in articles]
     feats = analyzer.features(docs)
     t0 = time.perf_counter()
@@ -68,8 +68,8 @@ def speed(articles: list[Article]) -> None:
     )
 
 
-def quality() -> None:
-    manifest = read_manifest(model_dir("techniques"))
+def quality(name: str) -> None:
+    manifest = read_manifest(model_dir(name))
     print(
         f"\nvalidation ({manifest.get('validation_split', '')}; {manifest.get('n_train')} train / "
         f"{manifest.get('n_val')} validation articles)"
@@ -80,16 +80,22 @@ def quality() -> None:
             f"{lang:<9}{fig['n_docs']:>9}{fig['st3']:>9.4f}{fig['st3_baseline']:>10.4f}"
             f"{fig['spans']:>9.4f}{fig['spans_baseline']:>10.4f}"
         )
-    print("reproduce: narrascope train techniques --data ../shared/datasets --out DIR")
+    print(f"reproduce: narrascope train {name} --data ../shared/datasets --out DIR")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "datasets")
     ap.add_argument("--n", type=int, default=100)
+    ap.add_argument(
+        "--detector",
+        default="techniques",
+        choices=("techniques", "techniques-en"),
+        help="techniques-en: the fine-tuned English mode (its own encoder runs inside the detector's time)",
+    )
     args = ap.parse_args()
-    speed(load_articles(args.data, args.n))
-    quality()
+    speed(load_articles(args.data, args.n), args.detector)
+    quality(args.detector)
 
 
 if __name__ == "__main__":

@@ -109,12 +109,17 @@ def _detectors(names: str, taxonomy: Path | None) -> list[str | Detector]:
 @click.argument("input_dir", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 @click.option("--mentions", type=click.Path(path_type=Path), help="Entity mentions (semeval2025-st1).")
-def predict(task: str, input_dir: Path, out: Path, mentions: Path | None) -> None:
+@click.option(
+    "--detector",
+    help="Another detector for the task, e.g. techniques-en (the fine-tuned English mode) for "
+    "semeval2023-st3 and spans.",
+)
+def predict(task: str, input_dir: Path, out: Path, mentions: Path | None, detector: str | None) -> None:
     """Write the official submission format of TASK for a folder of *.txt articles."""
     from narrascope.predict import predict as run_predict
 
     try:
-        summary = run_predict(task, input_dir, out, mentions=mentions)
+        summary = run_predict(task, input_dir, out, mentions=mentions, detector=detector)
     except (KeyError, NarrascopeError) as exc:
         _fail(str(exc).strip("'\""))
         return

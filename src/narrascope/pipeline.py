@@ -22,9 +22,14 @@ from narrascope.types import (
     DocumentError,
     InputError,
     Limits,
+    NarrascopeError,
 )
 
 DEFAULT_DETECTORS: tuple[str, ...] = ("genre", "frames", "techniques", "narratives", "framing")
+
+
+class DetectorChoiceError(NarrascopeError, ValueError):
+    """Two chosen detectors serve the same task (e.g. ``techniques`` and its mode ``techniques-en``)."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,14 @@ class Analyzer:
     @property
     def loaded_detectors(self) -> list[Detector]:
         if self._loaded is None:
-            self._loaded = [get_detector(d) if isinstance(d, str) else d for d in self.detectors]
+            loaded = [get_detector(d) if isinstance(d, str) else d for d in self.detectors]
+            by_task: dict[str, list[str]] = {}
+            for d in loaded:
+                by_task.setdefault(d.task, []).append(d.name)
+            for task, names in by_task.items():
+                if len(names) > 1:
+                    raise DetectorChoiceError(f"detectors {', '.join(names)} all serve {task!r}: choose one")
+            self._loaded = loaded
         return self._loaded
 
     def model_versions(self) -> dict[str, str]:

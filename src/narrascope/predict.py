@@ -121,15 +121,28 @@ def read_folder(folder: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple
 
 
 def predict(
-    task_name: str, input_dir: Path, out: Path, analyzer: Analyzer | None = None, mentions: Path | None = None
+    task_name: str,
+    input_dir: Path,
+    out: Path,
+    analyzer: Analyzer | None = None,
+    mentions: Path | None = None,
+    detector: str | None = None,
 ) -> PredictSummary:
     """Write the official format of ``task_name`` for every article of ``input_dir`` to ``out``.
 
     ``mentions`` (``semeval2025-st1`` only): the given entity mentions, one row each in the output, in the
-    mentions file's order (the official scorer pairs some figures by row order)."""
-    from narrascope.types import Article
+    mentions file's order (the official scorer pairs some figures by row order). ``detector``: another
+    detector serving the task's detector's task, e.g. ``techniques-en`` for ``semeval2023-st3``."""
+    from narrascope.analyze.base import resolve
+    from narrascope.types import Article, task_of
 
     task = task_for(task_name)
+    if detector is not None:
+        if task_of(resolve(detector)) != task.detector:
+            raise MissingDetectorError(
+                f"detector {detector!r} does not serve {task.detector!r}, which task {task_name} needs"
+            )
+        analyzer = analyzer or Analyzer(detectors=(detector,))
     if mentions is not None:
         if task_name != "semeval2025-st1":
             raise InputError(str(mentions), f"--mentions applies to semeval2025-st1, not {task_name}")

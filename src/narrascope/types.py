@@ -150,6 +150,12 @@ class Finding:
         )
 
 
+def task_of(detector: str) -> str:
+    """The task a detector name serves: ``genre.v1`` -> ``genre``. A name ``task-mode.vN`` is another mode
+    of ``task`` (``techniques-en.v1`` -> ``techniques``): same labels, same output formats."""
+    return detector.split(".")[0].split("-")[0]
+
+
 @dataclass(frozen=True)
 class DetectorResult:
     """What one detector found in one document."""
@@ -160,7 +166,7 @@ class DetectorResult:
 
     @property
     def task(self) -> str:
-        return self.detector.split(".")[0]
+        return task_of(self.detector)
 
     def labels(self, min_score: float = 0.0) -> list[str]:
         return [f.label for f in self.findings if f.score >= min_score]

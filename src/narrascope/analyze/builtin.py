@@ -35,3 +35,12 @@ def framing_v1() -> Detector:
     from narrascope.analyze.framing import framing_v1 as build
 
     return build()
+
+
+@register("techniques-en.v1")
+def techniques_en_v1() -> Detector:
+    from narrascope.analyze.techniques import TechniquesDetector
+    from narrascope.analyze.techniques_en import TechniquesEnDetector
+
+    fallback = TechniquesDetector("techniques.v1", model_dir("techniques"))
+    return TechniquesEnDetector("techniques-en.v1", model_dir("techniques-en"), fallback)

@@ -63,6 +63,8 @@ class MiniLMEncoder:
         self.dim = self.manifest.dim
         self.max_length = max_length or self.manifest.max_seq_length
         self.batch_size = batch_size
+        # a fine-tuned reader's head is trained on the raw mean-pooled vectors (``normalize: false``)
+        self.normalize = bool(self.manifest.raw.get("normalize", True))
         model = read_checked(self.model_dir, self.manifest, "model.onnx", verify=verify)
         tokenizer = read_checked(self.model_dir, self.manifest, "tokenizer.json", verify=verify)
         self._tokenizer = Tokenizer.from_str(tokenizer.decode("utf-8"))
@@ -78,7 +80,8 @@ class MiniLMEncoder:
         self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
     def encode(self, texts: Sequence[str]) -> Matrix:
-        """(n, dim) float32 sentence vectors, mean-pooled over tokens and L2-normalised."""
+        """(n, dim) float32 sentence vectors, mean-pooled over tokens and L2-normalised (unless the
+        manifest says ``normalize: false``)."""
         return self._run(texts, want_tokens=False).vectors
 
     def encode_tokens(self, texts: Sequence[str]) -> list[TokenOutput]:
@@ -98,7 +101,7 @@ class MiniLMEncoder:
             (hidden,) = self._session.run(
                 None, {"input_ids": batch.input_ids, "attention_mask": batch.attention_mask}
             )
-            vectors[batch.rows] = _mean_pool(hidden, batch.attention_mask)
+            vectors[batch.rows] = _mean_pool(hidden, batch.attention_mask, normalize=self.normalize)
             if want_tokens:
                 keep = batch.attention_mask.astype(bool) & ~batch.special
                 for j, row in enumerate(batch.rows):
@@ -129,9 +132,11 @@ class MiniLMEncoder:
             yield _Batch(rows, ids, mask, special, offsets)
 
 
-def _mean_pool(hidden: Matrix, mask: npt.NDArray[np.int64]) -> Matrix:
+def _mean_pool(hidden: Matrix, mask: npt.NDArray[np.int64], *, normalize: bool = True) -> Matrix:
     weights = mask.astype(np.float32)[:, :, None]
     summed = (hidden * weights).sum(axis=1)
     pooled = summed / np.maximum(weights.sum(axis=1), 1e-9)
+    if not normalize:
+        return pooled.astype(np.float32)
     norms = np.linalg.norm(pooled, axis=1, keepdims=True)
     return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)

@@ -473,16 +473,23 @@ def _info(report: TechniquesReport, limit: int | None, hp: Hyper) -> dict[str, o
     }
 
 
-def write_card(folder: Path, report: TechniquesReport, labels: Sequence[str]) -> None:
+def card_tables(
+    validation: dict[str, LangFigures], per_technique: dict[str, PerTechnique]
+) -> tuple[str, str, list[str]]:
+    """The model card's rows: per language, per technique, and the techniques not detected in practice."""
     langs = "\n".join(
         f"| {k} | {v.n_docs} | {v.st3:.4f} | {v.st3_baseline:.4f} | {v.spans:.4f} | {v.spans_baseline:.4f} |"
-        for k, v in report.validation.items()
+        for k, v in validation.items()
     )
     techs = "\n".join(
-        f"| {lab} | {t.precision:.3f} | {t.recall:.3f} | {t.support} |"
-        for lab, t in report.per_technique.items()
+        f"| {lab} | {t.precision:.3f} | {t.recall:.3f} | {t.support} |" for lab, t in per_technique.items()
     )
-    weak = [lab for lab, t in report.per_technique.items() if t.recall < 0.05 or t.precision < 0.05]
+    weak = [lab for lab, t in per_technique.items() if t.recall < 0.05 or t.precision < 0.05]
+    return langs, techs, weak
+
+
+def write_card(folder: Path, report: TechniquesReport, labels: Sequence[str]) -> None:
+    langs, techs, weak = card_tables(report.validation, report.per_technique)
     (folder / "MODEL_CARD.md").write_text(
         f"# techniques (v{VERSION})\n\nSentence-level detector of the 23 SemEval-2023 persuasion techniques: "
         "one multi-label linear head for every language over (a) the sentence's embedding in the shared "
