@@ -195,7 +195,7 @@ def train_techniques_en(
     train = [e for e in examples if e.gold.article.id in train_ids]
     val = [e for e in examples if e.gold.article.id not in train_ids]
     tune = train[:: hp.tune_every] if len(train) > 1 else []
-    fit = [e for e in train if all(e is not t for t in tune)]
+    fit = [e for i, e in enumerate(train) if i % hp.tune_every] if tune else train
     report = TechniquesEnReport(len(fit), len(tune), len(val))
     texts = [s for e in fit for s in e.doc.sentence_texts()]
     log(f"techniques-en: fine-tuning on {len(fit)} articles ({len(texts)} sentences), {hp.epochs} epochs")
