@@ -91,6 +91,9 @@ def test_both_modes_at_once_is_a_clear_error(tmp_path: Path) -> None:
     run = CliRunner().invoke(main, ["analyze", str(path), "--detectors", "techniques,techniques-en"])
     assert run.exit_code == 2 and "choose one" in run.output, run.output
     assert run.exception is None or isinstance(run.exception, SystemExit)
+    for wrong, says in (("techniques,techniques-en", "choose one"), ("genre,no-such", "no detector named")):
+        run = CliRunner().invoke(main, ["serve", "--port", "0", "--detectors", wrong])
+        assert run.exit_code == 2 and says in run.output, run.output
 
 
 def test_model_files_are_checked(tmp_path: Path) -> None:

@@ -278,9 +278,17 @@ def corpus_claims(db: Path, claims_file: Path, threshold: float) -> None:
 @detectors_option
 def serve(host: str, port: int, db: Path | None, detectors: str) -> None:
     """Serve the web app and HTTP API; set NARRASCOPE_TOKEN to require a bearer token."""
+    from narrascope.analyze.base import resolve
+    from narrascope.pipeline import one_per_task
     from narrascope.web import serve as run_serve
 
-    run_serve(host=host, port=port, db=db, detectors=[d for d in detectors.split(",") if d])
+    names = [d for d in detectors.split(",") if d]
+    try:  # the models load on the first request: check the names now, before the server starts
+        one_per_task([resolve(d) for d in names])
+    except (KeyError, NarrascopeError) as exc:
+        _fail(str(exc).strip("'\""))
+        return
+    run_serve(host=host, port=port, db=db, detectors=names)
 
 
 if __name__ == "__main__":

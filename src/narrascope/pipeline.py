@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.analyze.base import Detector, Features, get_detector
+from narrascope.analyze.base import Detector, Features, get_detector, resolve
 from narrascope.encode.base import get_encoder
 from narrascope.types import (
     DEFAULT_LIMITS,
@@ -23,6 +23,7 @@ from narrascope.types import (
     InputError,
     Limits,
     NarrascopeError,
+    task_of,
 )
 
 DEFAULT_DETECTORS: tuple[str, ...] = ("genre", "frames", "techniques", "narratives", "framing")
@@ -30,6 +31,16 @@ DEFAULT_DETECTORS: tuple[str, ...] = ("genre", "frames", "techniques", "narrativ
 
 class DetectorChoiceError(NarrascopeError, ValueError):
     """Two chosen detectors serve the same task (e.g. ``techniques`` and its mode ``techniques-en``)."""
+
+
+def one_per_task(names: Sequence[str]) -> None:
+    """Raise ``DetectorChoiceError`` when two of the (versioned) detector names serve one task."""
+    by_task: dict[str, list[str]] = {}
+    for name in names:
+        by_task.setdefault(task_of(name), []).append(name)
+    for task, chosen in by_task.items():
+        if len(chosen) > 1:
+            raise DetectorChoiceError(f"detectors {', '.join(chosen)} all serve {task!r}: choose one")
 
 
 @dataclass(frozen=True)
@@ -89,14 +100,8 @@ class Analyzer:
     @property
     def loaded_detectors(self) -> list[Detector]:
         if self._loaded is None:
-            loaded = [get_detector(d) if isinstance(d, str) else d for d in self.detectors]
-            by_task: dict[str, list[str]] = {}
-            for d in loaded:
-                by_task.setdefault(d.task, []).append(d.name)
-            for task, names in by_task.items():
-                if len(names) > 1:
-                    raise DetectorChoiceError(f"detectors {', '.join(names)} all serve {task!r}: choose one")
-            self._loaded = loaded
+            one_per_task([resolve(d) if isinstance(d, str) else d.name for d in self.detectors])
+            self._loaded = [get_detector(d) if isinstance(d, str) else d for d in self.detectors]
         return self._loaded
 
     def model_versions(self) -> dict[str, str]:
