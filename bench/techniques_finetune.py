@@ -21,18 +21,7 @@ import numpy as np
 
 from narrascope.datasets.spans import load_st3, read_techniques
 from narrascope.datasets.split import split_by_id
-from narrascope.scoring import score_st3
 from narrascope.train import techniques as T
-
-
-def st3(examples: list[Any], scores: list[np.ndarray], th: np.ndarray, labels: list[str]) -> float:
-    gold: T.Keyed = {}
-    pred: T.Keyed = {}
-    for e, s in zip(examples, scores, strict=True):
-        ps, pg = T.paragraph_scores(e, s), T.paragraph_gold(e, labels)
-        gold.update(T.line_rows(e, [[labels[j] for j in np.flatnonzero(row)] for row in pg]))
-        pred.update(T.line_rows(e, [[labels[j] for j in np.flatnonzero(row >= th)] for row in ps]))
-    return round(score_st3(gold, pred).official, 4)
 
 
 def main() -> None:
@@ -105,7 +94,7 @@ def main() -> None:
             mix = {k: (1 - w) * ridge[k] + w * tuned[k] for k in tuned}
             para = np.vstack([T.paragraph_scores(e, mix[id(e)]) for e in tune])
             th = T.tune_thresholds(para, np.vstack([T.paragraph_gold(e, labels) for e in tune]))
-            figure = st3(val, [mix[id(e)] for e in val], th, labels)
+            figure = T.st3_of(val, [mix[id(e)] for e in val], th, labels)
             print(f"epoch {epoch} ({time.time() - t0:.0f} s): w {w} English val st3 {figure}", flush=True)
 
 

@@ -386,6 +386,24 @@ def line_rows(e: Example, per_paragraph: Sequence[Sequence[str]]) -> Keyed:
     }
 
 
+def st3_of(
+    examples: Sequence[Example],
+    scores: Sequence[Matrix],
+    thresholds: npt.NDArray[np.float32],
+    labels: Sequence[str],
+) -> float:
+    """Official subtask-3 micro-F1 of given sentence ``scores`` (one matrix per example) at ``thresholds``."""
+    from narrascope.scoring import score_st3
+
+    gold: Keyed = {}
+    pred: Keyed = {}
+    for e, s in zip(examples, scores, strict=True):
+        ps, pg = paragraph_scores(e, s), paragraph_gold(e, labels)
+        gold.update(line_rows(e, [[labels[int(j)] for j in np.flatnonzero(row)] for row in pg]))
+        pred.update(line_rows(e, [[labels[int(j)] for j in np.flatnonzero(row >= thresholds)] for row in ps]))
+    return round(score_st3(gold, pred).official, 4)
+
+
 def findings_of(model: TechniqueModel, e: Example) -> tuple[Finding, ...]:
     head = model.heads[e.space]
     return sentence_findings(e.doc, head.scores(e.x, e.lex), head.labels, head.thresholds)

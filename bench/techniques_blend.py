@@ -1,0 +1,55 @@
+"""Experiment, not shipped: the committed ``techniques-en`` reader averaged with a ridge head.
+
+Fits the default recipe's ridge head (all languages, one multilingual pass plus n-grams) on the training
+part of the by-id split, less the 48 English articles that ``narrascope train techniques-en`` holds out for
+its thresholds; scores those 48 and the English validation articles with it and with the committed reader;
+then, for each weight ``w`` of the reader, tunes the thresholds of the average on the 48 and scores the
+validation articles with the official subtask-3 scorer. About 4 minutes on two cores.
+
+    python bench/techniques_blend.py [--data ../shared/datasets]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from narrascope.analyze.doclabels import model_dir
+from narrascope.analyze.heads import LinearHead
+from narrascope.datasets.spans import load_st3, read_techniques
+from narrascope.datasets.split import split_by_id
+from narrascope.encode.minilm import MiniLMEncoder
+from narrascope.train import techniques as T
+from narrascope.train.techniques_en import ENCODER, HEAD, ReaderHyper
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", type=Path, default=Path("../shared/datasets"))
+    args = ap.parse_args()
+    labels = read_techniques(args.data)
+    golds = load_st3(args.data)
+    train_ids, _ = split_by_id([g.article.id for g in golds], [g.article.lang for g in golds])
+    examples = T.build_examples(golds, labels, print)
+    english = [e for e in examples if e.doc.lang == "en" and e.gold.article.id in train_ids]
+    tune_ids = {e.gold.article.id for e in english[:: ReaderHyper().tune_every]}
+    tune = [e for e in english if e.gold.article.id in tune_ids]
+    val = [e for e in examples if e.doc.lang == "en" and e.gold.article.id not in train_ids]
+    fit = [e for e in examples if e.gold.article.id in train_ids and e.gold.article.id not in tune_ids]
+    ridge = T.fit_head(fit, "multi", labels, T.Hyper())
+    folder = model_dir("techniques-en")
+    encoder, reader = MiniLMEncoder(folder / ENCODER), LinearHead.load(folder / HEAD)
+    r = {id(e): ridge.scores(e.x, e.lex) for e in tune + val}
+    m = {id(e): reader.scores(encoder.encode(e.doc.sentence_texts())) for e in tune + val}
+    gold = np.vstack([T.paragraph_gold(e, labels) for e in tune])
+    for w in (0.0, 0.3, 0.5, 0.7, 1.0):
+        mix = {k: (1 - w) * r[k] + w * m[k] for k in r}
+        th = T.tune_thresholds(np.vstack([T.paragraph_scores(e, mix[id(e)]) for e in tune]), gold)
+        figure = T.st3_of(val, [mix[id(e)] for e in val], th, labels)
+        print(f"reader weight {w}: English validation st3 {figure}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
