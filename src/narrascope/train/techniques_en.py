@@ -26,19 +26,17 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.heads import LinearHead, sha256_file
-from narrascope.analyze.techniques import paragraph_index
 from narrascope.encode.minilm import MiniLMEncoder
 from narrascope.train.techniques import (
     TERMS,
-    Example,
     LangFigures,
     Log,
     PerTechnique,
+    build_examples,
     card_tables,
     evaluate_docs,
     paragraph_gold,
     paragraph_scores,
-    sentence_labels,
     tune_thresholds,
 )
 
@@ -131,16 +129,7 @@ def export_encoder(tok: Any, bert: Any, folder: Path, max_length: int) -> dict[s
         ex.export_fp32(work / "ckpt", work / "fp32.onnx")
         ex.quantize(work / "fp32.onnx", folder / "model.onnx", work)
         ex.write_tokenizer(work / "ckpt", folder / "tokenizer.json")
-    manifest = ex.write_manifest(folder, None, "weight-only")
-    manifest.update(
-        name=f"{NAME}-encoder",
-        version=VERSION,
-        space=NAME,
-        normalize=False,
-        max_seq_length=max_length,
-        base_model="sentence-transformers/all-MiniLM-L6-v2, fine-tuned on English persuasion techniques",
-    )
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    manifest = ex.write_manifest(folder, None, "weight-only")  # lists the files, so the encoder can load
     with torch.no_grad():
         enc = tok(
             ex.CHECK_SENTENCES, padding=True, truncation=True, max_length=max_length, return_tensors="pt"
@@ -148,12 +137,20 @@ def export_encoder(tok: Any, bert: Any, folder: Path, max_length: int) -> dict[s
         mask = enc["attention_mask"].unsqueeze(-1).float()
         ref = ((bert(**enc).last_hidden_state * mask).sum(1) / mask.sum(1)).numpy()
     got = MiniLMEncoder(folder).encode(ex.CHECK_SENTENCES)
-    cos = np.sum(got * ref, axis=1) / np.linalg.norm(got, axis=1) / np.linalg.norm(ref, axis=1)
-    manifest["cosine_vs_fp32"] = {
-        "mean": round(float(cos.mean()), 5),
-        "min": round(float(cos.min()), 5),
-        "n_sentences": len(cos),
-    }
+    cos = np.sum(got * ref, axis=1) / np.linalg.norm(got, axis=1) / np.linalg.norm(ref, axis=1)  # scale-free
+    manifest.update(
+        name=f"{NAME}-encoder",
+        version=VERSION,
+        space=NAME,
+        normalize=False,
+        max_seq_length=max_length,
+        base_model="sentence-transformers/all-MiniLM-L6-v2, fine-tuned on English persuasion techniques",
+        cosine_vs_fp32={
+            "mean": round(float(cos.mean()), 5),
+            "min": round(float(cos.min()), 5),
+            "n_sentences": len(cos),
+        },
+    )
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
 
@@ -169,7 +166,6 @@ def train_techniques_en(
     from narrascope.analyze.techniques import TechniqueModel
     from narrascope.datasets.spans import load_st3, read_techniques
     from narrascope.datasets.split import split_by_id
-    from narrascope.extract import prepare
 
     hp = hp or ReaderHyper()
     if limit is not None and hp.max_steps is None:
@@ -178,19 +174,8 @@ def train_techniques_en(
     golds = load_st3(data, langs=("en",), limit=limit)
     if not golds:
         raise FileNotFoundError(f"no English SemEval-2023 subtask-3 articles under {data}")
-    examples = []
-    for gold in golds:
-        doc = prepare(gold.article)
-        examples.append(
-            Example(
-                gold,
-                doc,
-                NAME,
-                np.zeros((len(doc.sentences), 0), np.float32),
-                sentence_labels(doc, gold, labels),
-                paragraph_index(doc.sentences, doc.paragraphs),
-            )
-        )
+    # prepared and labelled as for ``techniques``; no features yet (the reader's come after fine-tuning)
+    examples = build_examples(golds, labels, log, lambda space, s: np.zeros((len(s), 0), np.float32), 0)
     train_ids, _ = split_by_id([g.article.id for g in golds], [g.article.lang for g in golds])
     train = [e for e in examples if e.gold.article.id in train_ids]
     val = [e for e in examples if e.gold.article.id not in train_ids]
@@ -210,7 +195,7 @@ def train_techniques_en(
     )
     encoder = MiniLMEncoder(target / ENCODER)  # what ships is what is tuned and validated
     for e in tune + val:
-        e.x = encoder.encode(e.doc.sentence_texts())
+        e.x, e.space = encoder.encode(e.doc.sentence_texts()), NAME
     if tune:
         para = np.vstack([paragraph_scores(e, head.scores(e.x)) for e in tune])
         head.thresholds = tune_thresholds(para, np.vstack([paragraph_gold(e, labels) for e in tune]))
