@@ -36,7 +36,7 @@ FRENCH = (
 # Accuracy gate: the same 20 English validation articles as the default detector's gate (its fingerprint
 # is checked there). techniques-en is not refit on the validation articles, so this is a held-out figure.
 # Measured 2026-11-29; the floor leaves a small margin.
-GATE_MEASURED = 0.4988
+GATE_MEASURED = 0.4938
 GATE_FLOOR = GATE_MEASURED - 0.02
 
 
@@ -55,7 +55,7 @@ def test_english_is_read_by_the_fine_tuned_reader(analyzer: Analyzer) -> None:
     analysis = analyzer.analyze(Article(text=ENGLISH, id="en1", lang="en"))
     result = analysis.result("techniques")
     assert result is not None and result.detector == "techniques-en.v1"
-    assert result.model_version.startswith("techniques-en-1+techniques-2")
+    assert result.model_version.startswith("techniques-en-2+techniques-2")
     assert result.findings, "the loaded English text should trigger some technique"
     sentences = [(s.start, s.end) for s in analysis.document.sentences]
     for f in result.findings:
@@ -111,6 +111,50 @@ def test_model_files_are_checked(tmp_path: Path) -> None:
         TechniquesEnDetector("techniques-en.v1", dst, fallback)
 
 
+def test_the_reader_is_averaged_with_the_ridge_head(tmp_path: Path) -> None:
+    from narrascope.analyze.doclabels import model_dir
+    from narrascope.analyze.techniques import SPACE
+
+    fallback = TechniquesDetector("techniques.v1", model_dir("techniques"))
+    shipped = TechniquesEnDetector("techniques-en.v1", model_dir("techniques-en"), fallback)
+    assert shipped.ridge is not None and 0.0 < shipped.reader_weight < 1.0
+    doc = prepare(Article(text=ENGLISH, lang="en"))
+    feats = Analyzer(detectors=()).features([doc])[0]
+    reader = shipped.head.scores(shipped.encoder.encode(doc.sentence_texts()))
+    ridge = shipped.ridge.sentence_scores(doc, feats.get(SPACE), SPACE)
+    assert not np.allclose(reader, ridge, atol=0.05)  # two different opinions, so the average matters
+    (result,) = shipped.detect_batch([doc], [feats])
+    assert result.findings
+    index = {label: j for j, label in enumerate(shipped.head.labels)}
+    row = {(s.start, s.end): i for i, s in enumerate(doc.sentences)}
+    w = shipped.reader_weight
+    for f in result.findings:  # a finding's score keeps 4 decimals
+        i, j = row[(f.start, f.end)], index[f.label]
+        assert f.score == pytest.approx(w * reader[i, j] + (1 - w) * ridge[i, j], abs=1e-4)
+        assert f.score >= shipped.head.thresholds[j]
+
+    dst = tmp_path / "techniques-en"
+    shutil.copytree(model_dir("techniques-en"), dst)
+    manifest = json.loads((dst / "manifest.json").read_text())
+    for bad in (1.5, -0.1):
+        (dst / "manifest.json").write_text(json.dumps({**manifest, "reader_weight": bad}))
+        with pytest.raises(ModelFileError, match="reader_weight"):
+            TechniquesEnDetector("techniques-en.v1", dst, fallback)
+    # the reader alone: no ridge folder needed, and each finding's score is the reader's
+    alone = {**manifest, "reader_weight": 1.0}
+    alone["files"] = {k: v for k, v in manifest["files"].items() if not k.startswith("ridge/")}
+    (dst / "manifest.json").write_text(json.dumps(alone))
+    shutil.rmtree(dst / "ridge")
+    reader_only = TechniquesEnDetector("techniques-en.v1", dst, fallback)
+    assert reader_only.ridge is None
+    for f in reader_only.detect_batch([doc], [feats])[0].findings:
+        assert f.score == pytest.approx(reader[row[(f.start, f.end)], index[f.label]], abs=1e-4)
+    # a blend whose ridge head is missing is refused
+    (dst / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelFileError):
+        TechniquesEnDetector("techniques-en.v1", dst, fallback)
+
+
 def test_unnormalised_vectors_when_the_manifest_says_so(tmp_path: Path) -> None:
     dst = tmp_path / "enc"
     shutil.copytree(DEFAULT_DIR, dst)
@@ -129,13 +173,16 @@ def test_accuracy_gate(data_dir: Path, analyzer: Analyzer) -> None:
 
 
 def test_training_path_on_a_tiny_slice(data_dir: Path, tmp_path: Path) -> None:
-    """The whole recipe on 3 articles and 4 steps: fine-tune, export int8, tune, validate, write."""
+    """The whole recipe on 3 articles a language and 4 steps: fine-tune, export int8, fit the ridge head,
+    tune, validate, write."""
     from narrascope.train import train
 
     report = train("techniques-en", data_dir, tmp_path / "model", limit=3)
     assert report.n_train > 0 and report.n_val > 0 and "en" in report.validation
     encoder = json.loads((tmp_path / "model" / "encoder" / "manifest.json").read_text())
     assert encoder["normalize"] is False and encoder["cosine_vs_fp32"]["min"] > 0.99
+    manifest = json.loads((tmp_path / "model" / "manifest.json").read_text())
+    assert manifest["reader_weight"] == 0.5 and "ridge/weights.npz" in manifest["files"]
     fallback = get_detector("techniques")
     assert isinstance(fallback, TechniquesDetector)
     detector = TechniquesEnDetector("techniques-en.v1", tmp_path / "model", fallback)

