@@ -361,7 +361,7 @@ def train_techniques(
     val = [e for e in examples if e.gold.article.id not in train_ids]
     report = TechniquesReport(len(train), len(val))
     model = fit_model(train, labels, hp, log)
-    report.validation, report.per_technique = evaluate_docs(model, val, labels)
+    report.validation, report.per_technique = evaluate_docs(lambda e: findings_of(model, e), val, labels)
     for lang, fig in report.validation.items():
         log(f"  validation {lang}: {fig.line()}")
     final = fit_model(examples, labels, hp, log)
@@ -410,22 +410,19 @@ def findings_of(model: TechniqueModel, e: Example) -> tuple[Finding, ...]:
 
 
 def evaluate_docs(
-    model: TechniqueModel,
+    findings: Callable[[Example], tuple[Finding, ...]],
     examples: Sequence[Example],
     labels: Sequence[str],
     baseline: str = "Loaded_Language",
-    findings: Callable[[Example], tuple[Finding, ...]] | None = None,
 ) -> tuple[dict[str, LangFigures], dict[str, PerTechnique]]:
-    """Per language and overall: official st3 micro-F1 and span F1 of the model (or of ``findings``, when
-    given, for models that are more than one head) and of the baseline (``baseline`` on every paragraph);
-    and paragraph-level P/R per technique over all languages."""
+    """Per language and overall: official st3 micro-F1 and span F1 of the model's ``findings`` and of the
+    baseline (``baseline`` on every paragraph); and paragraph-level P/R per technique over all languages."""
     from narrascope.scoring import score_spans, score_st3
 
     figures: dict[str, LangFigures] = {}
     per_tech: dict[str, PerTechnique] = {}
     langs = sorted({e.doc.lang for e in examples})
-    find = findings or (lambda e: findings_of(model, e))
-    found = {e.doc.article.id: find(e) for e in examples}
+    found = {e.doc.article.id: findings(e) for e in examples}
     for lang in [*langs, "all"]:
         part = [e for e in examples if lang in ("all", e.doc.lang)]
         if not part:

@@ -44,6 +44,7 @@ from narrascope.train.techniques import (
     paragraph_scores,
     tune_thresholds,
 )
+from narrascope.types import Finding
 
 NAME, VERSION = "techniques-en", "2"
 TERMS_EN = TERMS.replace(
@@ -173,7 +174,7 @@ def train_techniques_en(
     hp: ReaderHyper | None = None,
     log: Log = lambda s: None,
 ) -> TechniquesEnReport:
-    from narrascope.analyze.techniques import SPACE, TechniqueModel, sentence_findings
+    from narrascope.analyze.techniques import SPACE, sentence_findings
     from narrascope.analyze.techniques_en import blend
     from narrascope.datasets.spans import load_st3, read_techniques
     from narrascope.datasets.split import split_by_id
@@ -219,11 +220,10 @@ def train_techniques_en(
         head.thresholds = tune_thresholds(para, np.vstack([paragraph_gold(e, labels) for e in tune]))
     if val:
 
-        def findings(e: Example) -> tuple[Any, ...]:
+        def findings(e: Example) -> tuple[Finding, ...]:
             return sentence_findings(e.doc, scores[id(e)], labels, head.thresholds)
 
-        model = TechniqueModel(NAME, VERSION, {NAME: head})
-        report.validation, report.per_technique = evaluate_docs(model, val, labels, findings=findings)
+        report.validation, report.per_technique = evaluate_docs(findings, val, labels)
         for lang, fig in report.validation.items():
             log(f"  validation {lang}: {fig.line()}")
     if out is None:
