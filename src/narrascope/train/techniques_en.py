@@ -276,7 +276,6 @@ def _info(report: TechniquesEnReport, limit: int | None, hp: ReaderHyper) -> dic
             "loss": "binary cross-entropy, positive weight (1-p)/p capped at 10",
             "seed": hp.seed,
             "max_steps": hp.max_steps,
-            "reader_weight": hp.reader_weight,
             "ridge": "the techniques recipe (multilingual features, hashed n-grams, ridge, Platt) on every "
             "language's training articles but the threshold ones",
         },
