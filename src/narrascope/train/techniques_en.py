@@ -259,8 +259,9 @@ def train_techniques_en(
 def _info(report: TechniquesEnReport, limit: int | None, hp: ReaderHyper) -> dict[str, object]:
     return {
         "task": "SemEval-2023 Task 3 subtask 3 (persuasion techniques), English, fine-tuned sentence reader",
-        "training_data": "semeval2023_task3 train, English (subtask 3 spans and paragraph labels)"
-        + (f" (first {limit} articles)" if limit else ""),
+        "training_data": "semeval2023_task3 train (subtask 3 spans and paragraph labels): the reader on "
+        "English, the ridge head on en fr de it pl ru"
+        + (f" (first {limit} articles per language)" if limit else ""),
         "validation_split": "the highest 25% of English article ids (later collection batches); every "
         f"{hp.tune_every}th remaining article held out for the thresholds",
         "validation": {k: vars(v) for k, v in report.validation.items()},
