@@ -63,6 +63,25 @@ def test_batch_order_and_composition_do_not_change_vectors(encoder: Encoder) -> 
     np.testing.assert_allclose(together, reordered, atol=1e-4)
 
 
+def test_batches_end_where_lengths_drop() -> None:
+    """One article's few long sentences are not padded onto its many short ones; full batches otherwise."""
+    from narrascope.encode.minilm import SHRINK
+
+    short = [f"Prices rose {k} percent." for k in range(6)]
+    long = [TEXTS[2] + f" Day {k}." for k in range(3)]
+    enc = MiniLMEncoder(batch_size=4)
+    batches = list(enc._batches([short[0], *long, *short[1:]]))
+    widths = [b.input_ids.shape[1] for b in batches]
+    sizes = [len(b.rows) for b in batches]
+    assert sizes == [3, 4, 2]  # the long ones alone, then the short ones at most 4 at a time
+    assert widths[1] < SHRINK * widths[0]
+    assert sorted(r for b in batches for r in b.rows) == list(range(9))
+    # and how the texts were batched does not change their vectors
+    texts = [short[0], *long, *short[1:]]
+    one_by_one = np.stack([enc.encode([t])[0] for t in texts])
+    np.testing.assert_allclose(enc.encode(texts), one_by_one, atol=1e-5)
+
+
 def test_multi_aligns_translations() -> None:
     encoder = get_encoder("multi")
     langs = list(TRANSLATIONS)
