@@ -38,6 +38,12 @@ QUANTISATION: dict[str, dict[str, Any]] = {
         "scheme": "onnxruntime.quantization.quantize_dynamic, QInt8, per_channel",
         "op_types": ["MatMul", "Gather"],
     },
+    "weight-only-then-dynamic": {
+        "scheme": "the weight-only int8 weights (per output channel / per row), dequantised to float32, then "
+        "onnxruntime.quantization.quantize_dynamic, QInt8, per_channel: int8 arithmetic, activation "
+        "scales per batch",
+        "op_types": ["MatMul", "Gather"],
+    },
 }
 
 # Sentences the int8 model is checked against the fp32 sentence-transformers model on: short and long,
@@ -166,6 +172,51 @@ def quantize(fp32: Path, out: Path, work: Path, scheme: str = "weight-only") -> 
         )
     else:
         raise ValueError(f"unknown quantisation scheme {scheme!r}")
+
+
+def requantize_dynamic(weight_only: Path, out: Path, work: Path) -> None:
+    """A weight-only int8 model (``quantize_weights``) re-quantised for int8 arithmetic.
+
+    Each DequantizeLinear of a constant is folded into the float32 weight it stands for, then
+    onnxruntime's dynamic quantisation is applied: about 1.5x faster on AVX2 than float32 arithmetic. The
+    weights it starts from are the weight-only model's, so a model exported both ways starts from the same
+    numbers. Activation scales are computed per batch, so a text's vector depends slightly on the texts
+    batched with it (cosine >= 0.99 here): callers that need the same vector for the same document must
+    batch each document on its own.
+    """
+    import onnx
+    from onnx import numpy_helper
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model = onnx.load(str(weight_only))
+    graph = model.graph
+    inits = {t.name: t for t in graph.initializer}
+    kept, folded, used = [], [], set()
+    for node in graph.node:
+        if node.op_type == "DequantizeLinear" and node.input[0] in inits and node.input[1] in inits:
+            codes = numpy_helper.to_array(inits[node.input[0]]).astype(np.float32)
+            scale = numpy_helper.to_array(inits[node.input[1]]).astype(np.float32)
+            axis = next((a.i for a in node.attribute if a.name == "axis"), 1)
+            shape = [1] * codes.ndim
+            shape[axis] = -1
+            folded.append(numpy_helper.from_array(codes * scale.reshape(shape), node.output[0]))
+            used |= {node.input[0], node.input[1]}
+        else:
+            kept.append(node)
+    rest = [t for t in graph.initializer if t.name not in used]
+    del graph.node[:]
+    graph.node.extend(kept)
+    del graph.initializer[:]
+    graph.initializer.extend(rest + folded)
+    fp32 = work / "folded.onnx"
+    onnx.save(model, str(fp32))
+    quantize_dynamic(
+        str(fp32),
+        str(out),
+        op_types_to_quantize=list(QUANTISATION["weight-only-then-dynamic"]["op_types"]),
+        per_channel=True,
+        weight_type=QuantType.QInt8,
+    )
 
 
 def _int8(weights: Matrix, axis: int) -> tuple[npt.NDArray[np.int8], Matrix]:
