@@ -181,7 +181,7 @@ def requantize_dynamic(weight_only: Path, out: Path, work: Path) -> None:
     onnxruntime's dynamic quantisation is applied: about 1.5x faster on AVX2 than float32 arithmetic. The
     weights it starts from are the weight-only model's, so a model exported both ways starts from the same
     numbers. Activation scales are computed per batch, so a text's vector depends slightly on the texts
-    batched with it (cosine >= 0.99 here): callers that need the same vector for the same document must
+    batched with it (cosine about 0.997 here): callers that need the same vector for the same document must
     batch each document on its own.
     """
     import onnx

@@ -116,7 +116,7 @@ class MiniLMEncoder:
         """Batches of texts of similar token length (longest first), so padding stays small: a batch ends
         at ``batch_size`` texts, or where the next text is shorter than ``SHRINK`` times the batch's longest.
         Within one article the lengths are spread out, and a fixed batch of 32 padded its short sentences to
-        its few long ones (about a third of the English mode's time); across many articles the sorted
+        its few long ones (about a quarter of the English mode's time); across many articles the sorted
         lengths are close, and batches stay full. The weights are int8 but the arithmetic is float32 and
         masked, so a text's vector does not depend on how it is batched."""
         encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=True)
