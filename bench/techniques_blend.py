@@ -17,6 +17,7 @@ Measured 2026-11-29, English validation st3 at reader weights 0 / 0.3 / 0.5 / 0.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,29 +31,43 @@ from narrascope.train import techniques as T
 from narrascope.train.techniques_en import ENCODER, HEAD, ReaderHyper
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data", type=Path, default=Path("../shared/datasets"))
-    args = ap.parse_args()
-    labels = read_techniques(args.data)
-    golds = load_st3(args.data)
+def blend_figures(
+    data: Path,
+    encoders: dict[str, MiniLMEncoder],
+    weights: Sequence[float],
+    log: Callable[[str], None] = print,
+) -> Iterator[tuple[str, float, float]]:
+    """``(encoder name, reader weight, English validation st3)`` of the shipped recipe, for each of
+    ``encoders`` read with the committed reader head, each article encoded on its own: the ridge head fitted
+    on every language's training articles but the 48 threshold ones, thresholds of the average tuned on
+    those 48."""
+    labels = read_techniques(data)
+    golds = load_st3(data)
     train_ids, _ = split_by_id([g.article.id for g in golds], [g.article.lang for g in golds])
-    examples = T.build_examples(golds, labels, print)
+    examples = T.build_examples(golds, labels, log)
     english = [e for e in examples if e.doc.lang == "en" and e.gold.article.id in train_ids]
     tune_ids = {e.gold.article.id for e in english[:: ReaderHyper().tune_every]}
     tune = [e for e in english if e.gold.article.id in tune_ids]
     val = [e for e in examples if e.doc.lang == "en" and e.gold.article.id not in train_ids]
     fit = [e for e in examples if e.gold.article.id in train_ids and e.gold.article.id not in tune_ids]
     ridge = T.fit_head(fit, "multi", labels, T.Hyper())
-    folder = model_dir("techniques-en")
-    encoder, reader = MiniLMEncoder(folder / ENCODER), LinearHead.load(folder / HEAD)
+    reader = LinearHead.load(model_dir("techniques-en") / HEAD)
     r = {id(e): ridge.scores(e.x, e.lex) for e in tune + val}
-    m = {id(e): reader.scores(encoder.encode(e.doc.sentence_texts())) for e in tune + val}
     gold = np.vstack([T.paragraph_gold(e, labels) for e in tune])
-    for w in (0.0, 0.3, 0.5, 0.7, 1.0):
-        mix = {k: (1 - w) * r[k] + w * m[k] for k in r}
-        th = T.tune_thresholds(np.vstack([T.paragraph_scores(e, mix[id(e)]) for e in tune]), gold)
-        figure = T.st3_of(val, [mix[id(e)] for e in val], th, labels)
+    for name, encoder in encoders.items():
+        m = {id(e): reader.scores(encoder.encode(e.doc.sentence_texts())) for e in tune + val}
+        for w in weights:
+            mix = {k: (1 - w) * r[k] + w * m[k] for k in r}
+            th = T.tune_thresholds(np.vstack([T.paragraph_scores(e, mix[id(e)]) for e in tune]), gold)
+            yield name, w, T.st3_of(val, [mix[id(e)] for e in val], th, labels)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", type=Path, default=Path("../shared/datasets"))
+    args = ap.parse_args()
+    committed = {"committed": MiniLMEncoder(model_dir("techniques-en") / ENCODER)}
+    for _, w, figure in blend_figures(args.data, committed, (0.0, 0.3, 0.5, 0.7, 1.0)):
         print(f"reader weight {w}: English validation st3 {figure}", flush=True)
 
 

@@ -16,12 +16,13 @@ About 6 minutes on two cores.
 
     python bench/techniques_int8_arithmetic.py [--data ../shared/datasets]
 
-Measured 2026-11-29 (with the length-bucketed batches of ``encode.minilm``): English validation st3 0.4395
-(committed: 0.4323), reader alone 0.4291 (0.4215). Encoder ms per article (per 4,000 characters): committed,
-each article alone 257 (194), 32 articles at once 207 (156); int8 arithmetic 173 (130) and 129 (97). MiniLM
-cut to one layer, each article alone: 49 (37), with int8 arithmetic 38 (29). Not shipped yet: the int8
-activation scales are set per batch, so the detector would batch each article alone, and its thresholds
-and figures must then come from a retrain with that batching.
+Measured 2026-11-29 (with the length-bucketed batches of ``encode.minilm``): English validation st3 0.4438
+(committed: 0.4323), reader alone 0.4156 (0.4215); before the batching change, which moves int8 vectors, the
+same script gave 0.4395 and 0.4291. Encoder ms per article (per 4,000 characters): committed, each article
+alone 263 (198), 32 articles at once 210 (158); int8 arithmetic 148 (112) and 136 (103). MiniLM cut to one
+layer, each article alone: 52 (40), with int8 arithmetic 32 (24); an earlier run gave 37 and 29 per 4,000
+characters. Not shipped yet: the int8 activation scales are set per batch, so the detector would batch each
+article alone, and its thresholds and figures must then come from a retrain with that batching.
 """
 
 from __future__ import annotations
@@ -32,18 +33,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from narrascope import Article
 from narrascope.analyze.doclabels import model_dir
-from narrascope.analyze.heads import LinearHead
-from narrascope.datasets.spans import load_st3, read_techniques
-from narrascope.datasets.split import split_by_id
 from narrascope.encode import export as ex
 from narrascope.encode.minilm import MiniLMEncoder
 from narrascope.extract import prepare
-from narrascope.train import techniques as T
-from narrascope.train.techniques_en import ENCODER, HEAD, ReaderHyper
+from narrascope.train.techniques_en import ENCODER
+from techniques_blend import blend_figures  # bench/, beside this script
 
 
 def requantised(src: Path, out: Path) -> MiniLMEncoder:
@@ -72,11 +68,7 @@ def cut_to_one_layer(out: Path, scheme: str) -> MiniLMEncoder:
         bert.save_pretrained(work / "ckpt")
         tok.save_pretrained(work / "ckpt")
         ex.export_fp32(work / "ckpt", work / "fp32.onnx")
-        ex.quantize(work / "fp32.onnx", work / "weight-only.onnx", work)
-        if scheme == "weight-only":
-            (out / "model.onnx").write_bytes((work / "weight-only.onnx").read_bytes())
-        else:
-            ex.requantize_dynamic(work / "weight-only.onnx", out / "model.onnx", work)
+        ex.quantize(work / "fp32.onnx", out / "model.onnx", work, scheme)
         ex.write_tokenizer(work / "ckpt", out / "tokenizer.json")
     ex.write_manifest(out, None, scheme)
     return MiniLMEncoder(out, max_length=96)
@@ -118,26 +110,9 @@ def main() -> None:
         if args.speed_only:
             return
 
-        labels = read_techniques(args.data)
-        golds = load_st3(args.data)
-        train_ids, _ = split_by_id([g.article.id for g in golds], [g.article.lang for g in golds])
-        examples = T.build_examples(golds, labels, lambda s: None)
-        english = [e for e in examples if e.doc.lang == "en" and e.gold.article.id in train_ids]
-        tune_ids = {e.gold.article.id for e in english[:: ReaderHyper().tune_every]}
-        tune = [e for e in english if e.gold.article.id in tune_ids]
-        val = [e for e in examples if e.doc.lang == "en" and e.gold.article.id not in train_ids]
-        fit = [e for e in examples if e.gold.article.id in train_ids and e.gold.article.id not in tune_ids]
-        ridge = T.fit_head(fit, "multi", labels, T.Hyper())
-        reader = LinearHead.load(folder / HEAD)
-        r = {id(e): ridge.scores(e.x, e.lex) for e in tune + val}
-        gold = np.vstack([T.paragraph_gold(e, labels) for e in tune])
-        for name, enc in (("weight-only (committed)", committed), ("int8 arithmetic", int8)):
-            m = {id(e): reader.scores(enc.encode(e.doc.sentence_texts())) for e in tune + val}
-            for w in (0.5, 1.0):
-                mix = {k: (1 - w) * r[k] + w * m[k] for k in r}
-                th = T.tune_thresholds(np.vstack([T.paragraph_scores(e, mix[id(e)]) for e in tune]), gold)
-                figure = T.st3_of(val, [mix[id(e)] for e in val], th, labels)
-                print(f"{name}, reader weight {w}: English validation st3 {figure}", flush=True)
+        encoders = {"weight-only (committed)": committed, "int8 arithmetic": int8}
+        for name, w, figure in blend_figures(args.data, encoders, (0.5, 1.0), log=lambda s: None):
+            print(f"{name}, reader weight {w}: English validation st3 {figure}", flush=True)
 
 
 if __name__ == "__main__":

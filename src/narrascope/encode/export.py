@@ -152,7 +152,8 @@ def quantize(fp32: Path, out: Path, work: Path, scheme: str = "weight-only") -> 
 
     ``weight-only`` (the default): MatMul weights per output channel and the word-embedding table per row
     are stored as int8 behind DequantizeLinear nodes, which the run time folds back to float32 at load.
-    Vectors are then independent of batch composition. ``dynamic``: onnxruntime's dynamic quantisation
+    Vectors are then independent of batch composition. ``weight-only-then-dynamic``: those int8 weights,
+    then ``requantize_dynamic``. ``dynamic``: onnxruntime's dynamic quantisation
     (int8 arithmetic, ~1.5x faster on AVX2), whose per-tensor activation scales make a text's vector
     depend on the other texts in its batch (cosine down to ~0.986 against the same text alone).
     """
@@ -162,6 +163,9 @@ def quantize(fp32: Path, out: Path, work: Path, scheme: str = "weight-only") -> 
     quant_pre_process(str(fp32), str(pre), skip_symbolic_shape=True)
     if scheme == "weight-only":
         quantize_weights(pre, out)
+    elif scheme == "weight-only-then-dynamic":
+        quantize_weights(pre, work / "weight-only.onnx")
+        requantize_dynamic(work / "weight-only.onnx", out, work)
     elif scheme == "dynamic":
         quantize_dynamic(
             str(pre),
