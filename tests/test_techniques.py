@@ -1,4 +1,5 @@
-"""The techniques detector: spans, the st3 / spans submission formats, an accuracy gate, the training path."""
+"""The sentence techniques detector (``techniques.v1``): spans, the st3 / spans submission formats, an
+accuracy gate, the training path. The reader's tagger (``techniques.v2``, the default): test_reader.py."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ GATE_FLOOR = GATE_MEASURED - 0.02
 
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
-    return Analyzer(detectors=("techniques",))
+    return Analyzer(detectors=("techniques.v1",))
 
 
 def test_detector_spans_in_bounds_and_labels_known(analyzer: Analyzer) -> None:
@@ -68,7 +69,7 @@ def test_detector_spans_in_bounds_and_labels_known(analyzer: Analyzer) -> None:
 
 def test_one_multilingual_pass_with_a_lexical_part() -> None:
     # English pays one encoder pass, shared with the other detectors: no minilm space
-    detector = get_detector("techniques")
+    detector = get_detector("techniques.v1")
     assert set(detector.requires) == {"multi"}
     head = detector.model.heads["multi"]
     assert head.lexical is not None and head.lexical.shape == (23, BUCKETS)
@@ -221,7 +222,7 @@ def test_accuracy_gate(data_dir: Path, analyzer: Analyzer) -> None:
 def test_training_path_on_a_tiny_slice(data_dir: Path, tmp_path: Path) -> None:
     from narrascope.train import train
 
-    report = train("techniques", data_dir, tmp_path / "model", limit=3)
+    report = train("techniques.v1", data_dir, tmp_path / "model", limit=3)
     assert report.n_train > 0 and report.n_val > 0 and "all" in report.validation
     model = TechniqueModel.load(tmp_path / "model")
     assert set(model.heads) == {"multi"} and len(model.labels) == 23

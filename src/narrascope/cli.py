@@ -165,13 +165,34 @@ def evaluate(task: str, gold: Path, pred: Path) -> None:
     type=click.Path(path_type=Path, exists=True),
     help="narratives only: train your own taxonomy (YAML) from labelled documents in --data.",
 )
-def train(detector: str, data: Path, out: Path | None, limit: int | None, taxonomy: Path | None) -> None:
+@click.option(
+    "--work",
+    type=click.Path(path_type=Path),
+    help="techniques only: checkpoint folder; a stopped run started again resumes from it.",
+)
+@click.option("--device", default="cpu", show_default=True, help="techniques only: torch device (cpu, cuda).")
+def train(
+    detector: str,
+    data: Path,
+    out: Path | None,
+    limit: int | None,
+    taxonomy: Path | None,
+    work: Path | None,
+    device: str,
+) -> None:
     """Train DETECTOR from annotated data and write its model folder with manifest and model card."""
     from narrascope.train import train as run_train
 
     try:
         report = run_train(
-            detector, data, out, limit=limit, log=lambda s: click.echo(s, err=True), taxonomy=taxonomy
+            detector,
+            data,
+            out,
+            limit=limit,
+            log=lambda s: click.echo(s, err=True),
+            taxonomy=taxonomy,
+            work=work,
+            device=device,
         )
     except (KeyError, NarrascopeError) as exc:
         _fail(str(exc).strip("'\""))

@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.base import Detector, Features, get_detector, resolve
 from narrascope.encode.base import get_encoder
+from narrascope.reader import READER_DIR, Reading, get_reader
 from narrascope.types import (
     DEFAULT_LIMITS,
     Analysis,
@@ -82,7 +84,8 @@ class Analyzer:
     """Runs detectors over articles. Parameters are stored as given; models load on first use.
 
     ``detectors`` holds registered names (``"genre"``, ``"frames.v1"``) or detector objects, e.g. a
-    ``NarrativeDetector.from_taxonomy(path)`` for a user's own taxonomy.
+    ``NarrativeDetector.from_taxonomy(path)`` for a user's own taxonomy. ``reader`` is the folder of the
+    reader whose one pass per article the detectors share (the shipped one by default).
     """
 
     def __init__(
@@ -90,10 +93,12 @@ class Analyzer:
         detectors: Sequence[str | Detector] = DEFAULT_DETECTORS,
         limits: Limits = DEFAULT_LIMITS,
         batch_size: int = 16,
+        reader: Path = READER_DIR,
     ) -> None:
         self.detectors = tuple(detectors)
         self.limits = limits
         self.batch_size = batch_size
+        self.reader = reader
         self._loaded: list[Detector] | None = None
         self._cache = FeatureCache()
 
@@ -141,7 +146,12 @@ class Analyzer:
 
             return compute
 
-        return [Features(compute=computer(doc)) for doc in docs]
+        def reader(doc: Document) -> Callable[[], Reading]:
+            return lambda: get_reader(self.reader).read(
+                doc.text
+            )  # the article alone: its windows are its own batch
+
+        return [Features(compute=computer(doc), read=reader(doc)) for doc in docs]
 
     def analyze_documents(self, docs: Sequence[Document]) -> list[Analysis]:
         feats = self.features(docs)

@@ -7,28 +7,43 @@ A detector declares the feature spaces it may read (``requires``); every detecto
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from narrascope.types import DetectorResult, Document
 
+if TYPE_CHECKING:
+    from narrascope.reader.runtime import Reading
+
 
 class Features:
-    """Shared encoder output of one document: per feature space, one row per sentence (L2-normalised).
+    """Shared encoder output of one document: per feature space, one row per sentence (L2-normalised),
+    and the reader's one pass over the whole text (``reading()``: tokens with offsets and their rows).
 
-    Computed on first request and kept, so a space is encoded at most once per document however many
-    detectors read it, and never for a document no detector asks it of (e.g. an English-only model).
+    Computed on first request and kept, so a space is encoded and the text read at most once per document
+    however many detectors ask, and never for a document no detector asks it of.
     """
 
     def __init__(
         self,
         sentences: dict[str, npt.NDArray[np.float32]] | None = None,
         compute: Callable[[str], npt.NDArray[np.float32]] | None = None,
+        read: Callable[[], Reading] | None = None,
     ) -> None:
         self.sentences: dict[str, npt.NDArray[np.float32]] = dict(sentences or {})
         self._compute = compute
+        self._read = read
+        self._reading: Reading | None = None
+
+    def reading(self) -> Reading:
+        """The reader's pass over the document's text, made on first request."""
+        if self._reading is None:
+            if self._read is None:
+                raise KeyError("the reader's pass was not made for this document")
+            self._reading = self._read()
+        return self._reading
 
     def get(self, space: str) -> npt.NDArray[np.float32]:
         if space not in self.sentences:

@@ -23,6 +23,13 @@ def techniques_v1() -> Detector:
     return TechniquesDetector("techniques.v1", model_dir("techniques"))
 
 
+@register("techniques.v2")
+def techniques_v2() -> Detector:
+    from narrascope.analyze.techniques_reader import ReaderTechniquesDetector
+
+    return ReaderTechniquesDetector("techniques.v2", model_dir("techniques-reader"))
+
+
 @register("narratives.v1")
 def narratives_v1() -> Detector:
     from narrascope.analyze.narratives import narratives_v1 as build

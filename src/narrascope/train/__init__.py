@@ -14,10 +14,22 @@ def train(
     limit: int | None = None,
     log: Callable[[str], None] = lambda s: None,
     taxonomy: Path | None = None,
+    work: Path | None = None,
+    device: str = "cpu",
 ) -> Any:
     """Train a built-in detector from the corpora folder ``data``; writes the model folder to ``out``.
-    ``taxonomy`` (narratives only): a user's taxonomy YAML; its model goes to ``out`` or beside it."""
+    ``taxonomy`` (narratives only): a user's taxonomy YAML; its model goes to ``out`` or beside it.
+    ``work`` and ``device`` (``techniques``, the fine-tuned reader): the checkpoint folder a stopped run
+    resumes from, and the torch device (``cpu``, ``cuda``)."""
     from narrascope.analyze.doclabels import model_dir
+
+    if detector == "techniques":  # the reader fine-tuned as the technique tagger: writes two model folders
+        from narrascope.train.tagger import TaggerHyper
+        from narrascope.train.techniques_reader import train_techniques_reader
+
+        root = out or model_dir(detector).parent
+        hp = TaggerHyper(device=device)
+        return train_techniques_reader(data, root, limit=limit, hp=hp, work=work, log=log)
 
     if detector == "narratives":
         from narrascope.train.narratives import default_out, train_narratives
@@ -29,7 +41,7 @@ def train(
         from narrascope.train.heads import train_head
 
         return train_head(detector, data, out, limit=limit, log=log)
-    if detector == "techniques":
+    if detector == "techniques.v1":  # the sentence ridge recipe over the multilingual features
         from narrascope.train.techniques import train_techniques
 
         return train_techniques(data, out, limit=limit, log=log)
@@ -43,5 +55,5 @@ def train(
         return train_framing(data, out, limit=limit, log=log)
     raise KeyError(
         f"no training recipe for detector {detector!r}; trainable: genre, frames, techniques, "
-        "techniques-en, narratives, framing"
+        "techniques.v1, techniques-en, narratives, framing"
     )

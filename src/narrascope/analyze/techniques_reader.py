@@ -1,0 +1,61 @@
+"""``techniques.v2``: the 23 techniques tagged token by token on the shared reader pass, as phrase spans.
+
+The fine-tuned reader (``narrascope.reader``) reads each article once; this detector's layer gives every
+token a sigmoid score per technique (several techniques may mark one token), and ``analyze.tagging``
+decodes the scores into phrases: runs of tokens on one line above the technique's extend cut-off that hold a
+token above its seed cut-off, widened to whole words. Every language the reader reads gets findings; the
+model card gives the figures per language. The paragraph labels of SemEval-2023 subtask 3 and the ``spans``
+format follow from the phrases (a paragraph has a technique when one of its phrases does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from narrascope.analyze.base import Features
+from narrascope.analyze.heads import LinearHead, ModelFileError
+from narrascope.analyze.tagging import phrases
+from narrascope.types import DetectorResult, Document, Finding
+
+SPACE = "reader"
+
+
+class ReaderTechniquesDetector:
+    """Technique phrases from the reader's token outputs."""
+
+    task = "techniques"
+    requires: tuple[str, ...] = (SPACE,)
+
+    def __init__(self, name: str, folder: Path) -> None:
+        self.name = name
+        self.head = LinearHead.load(folder)
+        if self.head.space != SPACE or not self.head.multi_label:
+            raise ModelFileError(f"{folder}: not a token layer over the reader (space {self.head.space!r})")
+        ratio = float(self.head.info.get("extend_ratio", 1.0))
+        if not 0.0 < ratio <= 1.0:
+            raise ModelFileError(f"{folder / 'manifest.json'}: extend_ratio must lie in (0, 1]")
+        self.reader = str(self.head.info.get("reader", ""))
+        self.seed = self.head.thresholds
+        self.extend = (self.seed * ratio).astype(np.float32)
+        self.model_version = f"{self.head.name}-{self.head.version}"
+
+    def detect_batch(self, docs: Sequence[Document], feats: Sequence[Features]) -> list[DetectorResult]:
+        return [
+            DetectorResult(self.name, self.model_version, self.detect(doc, f))
+            for doc, f in zip(docs, feats, strict=True)
+        ]
+
+    def detect(self, doc: Document, feats: Features) -> tuple[Finding, ...]:
+        reading = feats.reading()
+        if reading.reader != self.reader:
+            raise ModelFileError(
+                f"{self.name}: trained on reader {self.reader!r}, but the shared pass is {reading.reader!r}"
+            )
+        if len(reading.tokens) == 0:
+            return ()
+        probs = self.head.scores(reading.hidden)
+        found = phrases(doc.text, reading.tokens.offsets, probs, self.head.labels, self.seed, self.extend)
+        return tuple(Finding(label=p.label, score=p.score, start=p.start, end=p.end) for p in found)

