@@ -1,14 +1,15 @@
-"""The reader's technique tagger, held out: figures per language, their spread over sub-blocks of ids, and
-the two int8 schemes side by side.
+"""The shipped ``techniques.v2`` on its held-out block, through the detector as it runs, with the spread
+over runs of held-out ids and the time per article.
 
-    python bench/techniques_reader.py --work .train/techniques [--schemes weight-only,...]
+    python bench/techniques_reader.py [--work .train/techniques] [--sub 4]
 
-``--work`` is a finished training folder of ``narrascope train techniques`` (its checkpoint; nothing is
-trained again). For each scheme the recipe exports the reader, tunes the cut-offs on the threshold articles
-and scores the held-out block through the exported reader, as it ships; the held-out articles of each
-language are then cut into ``--sub`` runs of ids, and the official st3 micro-F1 is given per run (mean and
-spread), in English and over all languages, with the reader's time per article. Needs the ``train`` extra;
-about 5 minutes a scheme on two cores.
+``--work`` is the training folder the shipped model came from (its ``split.json`` names the held-out
+articles; ``narrascope train techniques --work DIR`` writes it). Each held-out article is analysed by an
+``Analyzer`` with the ``techniques`` detector alone (the reader pass, the shared multilingual features for
+the averaged ridge head), its findings scored with the official subtask-3 scorer and the span scorer; then
+each language's held-out ids are cut into ``--sub`` runs and st3 is given per run, in English and over all
+languages (mean and spread). These figures must equal the training recipe's (the manifest's): same model,
+same articles. About 5 minutes on two cores.
 """
 
 from __future__ import annotations
@@ -16,74 +17,53 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 
 def main() -> None:
-    import numpy as np
-
-    from narrascope.analyze.heads import LinearHead
     from narrascope.datasets.spans import load_st3, read_techniques
     from narrascope.datasets.split import natural_key
-    from narrascope.reader.runtime import Reader
-    from narrascope.reader.windows import merge, window_ids
-    from narrascope.train.tagger_eval import Cutoffs, score_articles, split_golds, validate
-    from narrascope.train.techniques_reader import train_techniques_reader
+    from narrascope.pipeline import Analyzer
+    from narrascope.train.tagger_eval import split_golds
+    from narrascope.train.techniques import Example, evaluate_docs
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--data", type=Path, default=Path(os.environ.get("NARRASCOPE_DATA", "../shared/datasets")))
-    p.add_argument("--work", type=Path, required=True)
-    p.add_argument("--schemes", default="weight-only,weight-only-then-dynamic")
+    p.add_argument("--work", type=Path, default=Path(".train/techniques"))
     p.add_argument("--sub", type=int, default=4)
     a = p.parse_args()
     labels = read_techniques(a.data)
     _, held = split_golds(load_st3(a.data), a.work)
-    for scheme in a.schemes.split(","):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp)
-            report = train_techniques_reader(a.data, out, work=a.work, scheme=scheme)
-            print(f"## {scheme}")
-            for lang, fig in report.validation.items():
-                print(f"  {lang}: {fig.line()}")
-            reader = Reader.from_onnx(out / "reader" / "model.onnx")
-            head = LinearHead.load(out / "techniques-reader")
-            cut = Cutoffs(head.thresholds, float(head.info["extend_ratio"]))
-            spent: list[float] = []
-
-            def probs(
-                tokens: object, reader: Reader = reader, head: LinearHead = head, spent: list[float] = spent
-            ) -> np.ndarray:
-                ids = np.asarray(tokens.ids)  # type: ignore[attr-defined]
-                t0 = time.perf_counter()
-                batch, wins = window_ids(ids, reader.size)
-                rows = merge(reader.run_ids(batch), wins, len(ids))
-                spent.append(time.perf_counter() - t0)
-                return head.scores(rows)
-
-            scored = score_articles(probs, held)
-            print(f"  reader: {1000 * statistics.median(spent):.0f} ms per held-out article (median)")
-            for scope in ("en", "all"):
-                part = [s for s in scored if scope in ("all", s.example.doc.lang)]
-                runs = []
-                for k in range(a.sub):
-                    chosen = []
-                    for lang in sorted({s.example.doc.lang for s in part}):
-                        mine = sorted(
-                            (s for s in part if s.example.doc.lang == lang),
-                            key=lambda s: natural_key(s.example.doc.article.id),
-                        )
-                        n = len(mine)
-                        chosen += mine[round(n * k / a.sub) : round(n * (k + 1) / a.sub)]
-                    figs, _ = validate(chosen, labels, cut)
-                    runs.append(figs["all"].st3)
-                spread = statistics.pstdev(runs)
-                print(
-                    f"  st3 {scope} over {a.sub} runs of held-out ids: "
-                    f"{' / '.join(f'{r:.3f}' for r in runs)}; "
-                    f"mean {statistics.mean(runs):.3f}, sd {spread:.3f}"
+    analyzer = Analyzer(detectors=("techniques",))
+    found, examples, spent = {}, [], []
+    for g in held:
+        doc = analyzer.prepare(g.article)
+        t0 = time.perf_counter()
+        result = analyzer.analyze_documents([doc])[0].result("techniques")
+        spent.append(time.perf_counter() - t0)
+        assert result is not None
+        found[g.article.id] = result.findings
+        examples.append(Example(g, doc, "reader", None, None, None))  # type: ignore[arg-type]
+    print(f"{len(held)} held-out articles; {1000 * statistics.median(spent):.0f} ms per article (median)")
+    figs, _ = evaluate_docs(lambda e: found[e.doc.article.id], examples, labels)
+    for lang, fig in figs.items():
+        print(f"  {lang}: {fig.line()}")
+    for scope in ("en", "all"):
+        runs = []
+        for k in range(a.sub):
+            chosen = []
+            for lang in sorted({e.doc.lang for e in examples if scope in ("all", e.doc.lang)}):
+                mine = sorted(
+                    (e for e in examples if e.doc.lang == lang), key=lambda e: natural_key(e.doc.article.id)
                 )
+                chosen += mine[round(len(mine) * k / a.sub) : round(len(mine) * (k + 1) / a.sub)]
+            part, _ = evaluate_docs(lambda e: found[e.doc.article.id], chosen, labels)
+            runs.append(part["all"].st3)
+        print(
+            f"  st3 {scope} over {a.sub} runs of held-out ids: {' / '.join(f'{r:.3f}' for r in runs)}; "
+            f"mean {statistics.mean(runs):.3f}, sd {statistics.pstdev(runs):.3f}"
+        )
 
 
 if __name__ == "__main__":

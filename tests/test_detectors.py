@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from narrascope.analyze.base import available, get_detector, resolve
-from narrascope.encode.base import get_encoder
 from narrascope.extract import prepare
-from narrascope.pipeline import Analyzer
+from narrascope.pipeline import Analyzer, space_dim
 from narrascope.types import Article, DetectorResult
 
 TEXTS = [
@@ -59,4 +58,4 @@ def test_conformance(detector) -> None:  # type: ignore[no-untyped-def]
     single = detector.detect_batch(docs[:1], analyzer.features(docs[:1]))[0]
     assert [f.label for f in single.findings] == [f.label for f in results[0].findings]
     for space in detector.requires:
-        assert get_encoder(space).dim > 0
+        assert space_dim(space) > 0

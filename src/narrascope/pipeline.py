@@ -6,7 +6,7 @@ Never prints; per-document failures come back as ``DocumentError`` values, never
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import numpy.typing as npt
 from narrascope.analyze.base import Detector, Features, get_detector, resolve
 from narrascope.encode.base import get_encoder
 from narrascope.reader import READER_DIR, Reading, get_reader
+from narrascope.reader.runtime import sentence_rows
 from narrascope.types import (
     DEFAULT_LIMITS,
     Analysis,
@@ -43,6 +44,14 @@ def one_per_task(names: Sequence[str]) -> None:
     for task, chosen in by_task.items():
         if len(chosen) > 1:
             raise DetectorChoiceError(f"detectors {', '.join(chosen)} all serve {task!r}: choose one")
+
+
+READER_SPACE = "reader"  # what a detector that reads the reader's pass lists in ``requires``
+
+
+def space_dim(space: str, reader: Path = READER_DIR) -> int:
+    """The width of a feature space's rows, loading its model: an encoder's, or the reader's."""
+    return get_reader(reader).dim if space == READER_SPACE else get_encoder(space).dim
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,11 @@ class Analyzer:
             self._loaded = [get_detector(d) if isinstance(d, str) else d for d in self.detectors]
         return self._loaded
 
+    def warm_up(self) -> None:
+        """Load every model the detectors read (encoders, the reader) now, not inside the first batch."""
+        for space in sorted({s for d in self.loaded_detectors for s in d.requires}):
+            space_dim(space, self.reader)
+
     def model_versions(self) -> dict[str, str]:
         return {d.name: d.model_version for d in self.loaded_detectors}
 
@@ -130,28 +144,34 @@ class Analyzer:
         The first request of a space for a document encodes it for every document of the batch in the same
         language, in one encoder call (sentences batched by length across documents, so less padding and
         fewer calls): detectors choose spaces by language, so those peers ask for it next. A space no
-        detector asks of a language is still never encoded for it.
+        detector asks of a language is still never encoded for it. The reader reads each article on its
+        own, once, on first request (its token rows, and the ``reader`` space's sentence vectors pooled
+        from them), so an article's reading never depends on the others of the batch.
         """
         peers: dict[str, list[Document]] = {}
         for doc in docs:
             peers.setdefault(doc.lang, []).append(doc)
         fetched: set[tuple[str, str]] = set()
 
-        def computer(doc: Document) -> Callable[[str], npt.NDArray[np.float32]]:
+        def for_doc(doc: Document) -> Features:
+            memo: list[Reading] = []
+
+            def read() -> Reading:  # the article alone: its windows are a batch of their own
+                if not memo:
+                    memo.append(get_reader(self.reader).read(doc.text))
+                return memo[0]
+
             def compute(space: str) -> npt.NDArray[np.float32]:
+                if space == READER_SPACE:  # sentence vectors pooled from the article's one reading
+                    return sentence_rows(read(), doc.sentences)
                 if (doc.lang, space) not in fetched:
                     fetched.add((doc.lang, space))
                     self._cache.fill(space, [t for p in peers[doc.lang] for t in p.sentence_texts()])
                 return self._cache.encode(space, doc.sentence_texts())
 
-            return compute
+            return Features(compute=compute, read=read)
 
-        def reader(doc: Document) -> Callable[[], Reading]:
-            return lambda: get_reader(self.reader).read(
-                doc.text
-            )  # the article alone: its windows are its own batch
-
-        return [Features(compute=computer(doc), read=reader(doc)) for doc in docs]
+        return [for_doc(doc) for doc in docs]
 
     def analyze_documents(self, docs: Sequence[Document]) -> list[Analysis]:
         feats = self.features(docs)

@@ -100,3 +100,18 @@ def paragraph_maxima(
         if rows.any():
             out[k] = probs[rows].max(axis=0)
     return out
+
+
+def spread_to_tokens(
+    offsets: npt.NDArray[np.int64], sentences: Sequence[tuple[int, int]], scores: Matrix
+) -> Matrix:
+    """(tokens, labels): each token gets the scores of the sentence it starts in (zeros outside any)."""
+    out = np.zeros((len(offsets), scores.shape[1]), dtype=np.float32)
+    if len(offsets) == 0 or len(sentences) == 0:
+        return out
+    starts = np.array([s for s, _ in sentences])
+    ends = np.array([e for _, e in sentences])
+    k = np.clip(np.searchsorted(starts, offsets[:, 0], side="right") - 1, 0, None)
+    inside = (offsets[:, 0] >= starts[k]) & (offsets[:, 0] < ends[k])
+    out[inside] = scores[k[inside]]
+    return out

@@ -5,7 +5,10 @@ token a sigmoid score per technique (several techniques may mark one token), and
 decodes the scores into phrases: runs of tokens on one line above the technique's extend cut-off that hold a
 token above its seed cut-off, widened to whole words. Every language the reader reads gets findings; the
 model card gives the figures per language. The paragraph labels of SemEval-2023 subtask 3 and the ``spans``
-format follow from the phrases (a paragraph has a technique when one of its phrases does).
+format follow from the phrases (a paragraph has a technique when one of its phrases does). When the
+manifest's ``reader_weight`` is below 1, each token's score is averaged with the score of its sentence from
+a ridge head of the ``techniques.v1`` recipe (``ridge/``: the shared multilingual features, context and
+hashed n-grams), the reader weighing ``reader_weight``.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ import numpy as np
 
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, ModelFileError
-from narrascope.analyze.tagging import phrases
+from narrascope.analyze.tagging import phrases, spread_to_tokens
+from narrascope.analyze.techniques import TechniqueModel
 from narrascope.types import DetectorResult, Document, Finding
 
 SPACE = "reader"
+RIDGE, RIDGE_SPACE = "ridge", "multi"  # the optional sentence head averaged in, and the space it reads
 
 
 class ReaderTechniquesDetector:
@@ -41,6 +46,16 @@ class ReaderTechniquesDetector:
         self.seed = self.head.thresholds
         self.extend = (self.seed * ratio).astype(np.float32)
         self.model_version = f"{self.head.name}-{self.head.version}"
+        self.reader_weight = float(self.head.info.get("reader_weight", 1.0))
+        if not 0.0 <= self.reader_weight <= 1.0:
+            raise ModelFileError(f"{folder / 'manifest.json'}: reader_weight must lie in [0, 1]")
+        self.ridge: TechniqueModel | None = None
+        if self.reader_weight < 1.0:  # averaged with the sentence ridge head of the v1 recipe
+            ridge = LinearHead.load(folder / RIDGE)
+            if ridge.labels != self.head.labels or ridge.space != RIDGE_SPACE:
+                raise ModelFileError(f"{folder / RIDGE}: not a {RIDGE_SPACE} head of the same labels")
+            self.ridge = TechniqueModel(ridge.name, ridge.version, {RIDGE_SPACE: ridge})
+            self.requires = (SPACE, RIDGE_SPACE)
 
     def detect_batch(self, docs: Sequence[Document], feats: Sequence[Features]) -> list[DetectorResult]:
         return [
@@ -57,5 +72,10 @@ class ReaderTechniquesDetector:
         if len(reading.tokens) == 0:
             return ()
         probs = self.head.scores(reading.hidden)
+        if self.ridge is not None:
+            sentences = self.ridge.sentence_scores(doc, feats.get(RIDGE_SPACE), RIDGE_SPACE)
+            spans = [(s.start, s.end) for s in doc.sentences]
+            ridge = spread_to_tokens(reading.tokens.offsets, spans, sentences)
+            probs = (self.reader_weight * probs + (1.0 - self.reader_weight) * ridge).astype(np.float32)
         found = phrases(doc.text, reading.tokens.offsets, probs, self.head.labels, self.seed, self.extend)
         return tuple(Finding(label=p.label, score=p.score, start=p.start, end=p.end) for p in found)

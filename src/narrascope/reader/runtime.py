@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from narrascope.encode.manifest import ModelFileError
 from narrascope.reader.tokenizer import PAD, Tokens, tokenize, tokenizer_path
 from narrascope.reader.weights import E5Weights
 from narrascope.reader.windows import SIZE, merge, window_ids
+from narrascope.types import Span
 
 Matrix = npt.NDArray[np.float32]
 MODEL = "model.onnx"
@@ -128,3 +130,22 @@ class Reader:
     def id(self) -> str:
         """``name-version@sha`` (the first 12 hex digits of model.onnx's sha256)."""
         return f"{self.name}-{self.version}@{self.digest[:12]}"
+
+
+def sentence_rows(reading: Reading, spans: Sequence[Span]) -> Matrix:
+    """(len(spans), dim) L2-normalised means of the rows of the tokens that start inside each span: the
+    reader's sentence vectors, read in the article's context (a zero row for a span with no token)."""
+    offs = reading.tokens.offsets
+    out = np.zeros((len(spans), reading.hidden.shape[1]), dtype=np.float32)
+    if len(offs) == 0:
+        return out
+    starts = offs[:, 0]
+    readable = offs[:, 1] > starts
+    lo = np.searchsorted(starts, [s.start for s in spans], side="left")
+    hi = np.searchsorted(starts, [s.end for s in spans], side="left")
+    for k, (a, b) in enumerate(zip(lo, hi, strict=True)):
+        rows = reading.hidden[a:b][readable[a:b]]
+        if len(rows):
+            v = rows.mean(axis=0)
+            out[k] = v / max(float(np.linalg.norm(v)), 1e-12)
+    return out

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from narrascope.encode.base import get_encoder
 from narrascope.pipeline import Analyzer
 from narrascope.scale._rows import outcomes_table, table_articles
 
@@ -24,8 +23,7 @@ class AnalyzeBatch:
         if threads is not None:
             os.environ["NARRASCOPE_THREADS"] = str(threads)
         self.analyzer = Analyzer(detectors=tuple(detectors), batch_size=batch_size)
-        for space in sorted({s for d in self.analyzer.loaded_detectors for s in d.requires}):
-            get_encoder(space)  # load every model now, once per actor, not inside the first batch
+        self.analyzer.warm_up()  # load every model now, once per actor, not inside the first batch
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         articles = table_articles(batch)

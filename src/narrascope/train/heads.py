@@ -18,7 +18,9 @@ from narrascope.analyze.heads import LinearHead, pool
 from narrascope.datasets.semeval2023 import LabelledDoc, load_subtask
 from narrascope.datasets.split import split_by_id
 from narrascope.extract import prepare
-from narrascope.pipeline import FeatureCache
+from narrascope.pipeline import READER_SPACE, FeatureCache
+from narrascope.reader import get_reader
+from narrascope.reader.runtime import sentence_rows
 from narrascope.scoring._labels import FRAMES_2023
 
 GENRES = ["opinion", "reporting", "satire"]  # the committed model's label order
@@ -64,7 +66,12 @@ def document_vectors(docs: Sequence[LabelledDoc], space: str, log: Log) -> npt.N
     for k, d in enumerate(docs):
         key = (space, d.article.content_hash)
         if key not in _VECTORS:
-            _VECTORS[key] = pool(cache.encode(space, prepare(d.article).sentence_texts()))
+            doc = prepare(d.article)
+            if space == READER_SPACE:  # the reader's sentence vectors, read in the article's context
+                sentences = sentence_rows(get_reader().read(doc.text), doc.sentences)
+            else:
+                sentences = cache.encode(space, doc.sentence_texts())
+            _VECTORS[key] = pool(sentences)
         rows.append(_VECTORS[key])
         if (k + 1) % 200 == 0:
             log(f"  encoded {k + 1}/{len(docs)} documents")

@@ -43,6 +43,7 @@ class Scored:
     example: Example
     tokens: Tokens
     probs: Matrix
+    ridge: Matrix | None = None  # the sentence ridge head's scores per token, when it is averaged in
 
     @property
     def paragraphs(self) -> list[tuple[int, int]]:
@@ -144,8 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--work", type=Path, required=True)
     p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--threads", type=int, default=2)
     a = p.parse_args(argv)
-    torch.set_num_threads(2)
+    torch.set_num_threads(a.threads)
     labels = read_techniques(a.data)
     tagger, hyper = load_checkpoint(a.work, len(labels))
     tune_g, held_g = split_golds(load_st3(a.data, limit=a.limit), a.work)

@@ -31,7 +31,8 @@ from narrascope.train.tagger import Tagger, TaggerHyper, blocks_split, fine_tune
 from narrascope.train.tagger_eval import Cutoffs, Scored, score_articles, tune, validate
 from narrascope.train.techniques import TERMS, LangFigures, Log, PerTechnique, card_tables
 
-READER, LAYER = "reader", "techniques-reader"
+READER, LAYER, RIDGE = "reader", "techniques-reader", "ridge"
+RIDGE_SPACE = "multi"
 READER_VERSION = "1"
 LAYER_VERSION = "1"
 SPACE = "reader"
@@ -114,6 +115,7 @@ def train_techniques_reader(
     block: int = 3,
     tune_every: int = 7,
     scheme: str = "weight-only",
+    ridge_weights: tuple[float, ...] = (1.0, 0.7, 0.5, 0.3),
     log: Log = lambda s: None,
 ) -> ReaderReport:
     from narrascope.datasets.spans import load_st3, read_techniques
@@ -147,19 +149,81 @@ def train_techniques_reader(
         return head.scores(merge(reader.run_ids(batch), wins, len(ids)))
 
     log(f"scoring {len(tune_part)} threshold and {len(held)} held-out articles through the exported reader")
-    tuned: list[Scored] = score_articles(probs, tune_part)
+    tuned, checked = score_articles(probs, tune_part), score_articles(probs, held)
+    weight = 1.0
+    if ridge_weights != (1.0,) and tuned:
+        ridge = fit_ridge(fit, labels, log)
+        ridge.save(out / LAYER / RIDGE)
+        tuned, checked = with_ridge(tuned, ridge), with_ridge(checked, ridge)
+        weight = choose_weight(tuned, labels, ridge_weights, log)
+    tuned, checked = blended(tuned, weight), blended(checked, weight)
     cut = tune(tuned, labels) if tuned else Cutoffs(np.full(len(labels), 0.5, np.float32), 1.0)
     head.thresholds = cut.seed
-    head.info["extend_ratio"] = cut.extend_ratio
-    if held:
-        report.validation, report.per_technique = validate(score_articles(probs, held), labels, cut)
+    head.info.update(extend_ratio=cut.extend_ratio, reader_weight=weight)
+    if checked:
+        report.validation, report.per_technique = validate(checked, labels, cut)
         for lang, fig in report.validation.items():
             log(f"  held out {lang}: {fig.line()}")
     head.info.update(_info(report, limit, blocks, block, tune_every))
     head.save(out / LAYER)
-    write_card(out / LAYER, report, hp, block, blocks)
+    write_card(out / LAYER, report, hp, block, blocks, weight)
     report.out = out
     return report
+
+
+def fit_ridge(fit: Sequence[SpanDoc], labels: list[str], log: Log) -> LinearHead:
+    """The ``techniques.v1`` recipe's sentence head (multilingual features, context, n-grams) on ``fit``."""
+    from narrascope.train.techniques import Hyper, build_examples, fit_head
+
+    log(f"fitting the sentence ridge head on {len(fit)} articles (shared multilingual features)")
+    return fit_head(build_examples(fit, labels, log), RIDGE_SPACE, labels, Hyper())
+
+
+def with_ridge(scored: Sequence[Scored], ridge: LinearHead) -> list[Scored]:
+    """``scored`` with each token's ridge score (its sentence's) kept beside the reader's, as at run time."""
+    from narrascope.analyze.tagging import spread_to_tokens
+    from narrascope.analyze.techniques import TechniqueModel
+    from narrascope.pipeline import FeatureCache
+
+    model = TechniqueModel(ridge.name, ridge.version, {RIDGE_SPACE: ridge})
+    cache = FeatureCache(max_items=5000)
+    out = []
+    for s in scored:
+        doc = s.example.doc
+        sentences = model.sentence_scores(doc, cache.encode(RIDGE_SPACE, doc.sentence_texts()), RIDGE_SPACE)
+        spans = [(x.start, x.end) for x in doc.sentences]
+        out.append(Scored(s.example, s.tokens, s.probs, spread_to_tokens(s.tokens.offsets, spans, sentences)))
+    return out
+
+
+def blended(scored: Sequence[Scored], weight: float) -> list[Scored]:
+    if weight >= 1.0:
+        return list(scored)
+    return [
+        Scored(s.example, s.tokens, (weight * s.probs + (1 - weight) * s.ridge).astype(np.float32))
+        for s in scored
+        if s.ridge is not None
+    ]
+
+
+def choose_weight(tuned: Sequence[Scored], labels: list[str], weights: Sequence[float], log: Log) -> float:
+    """The reader's weight of the best paragraph micro-F1 on the threshold articles (cut-offs tuned there)."""
+    from narrascope.analyze.tagging import paragraph_maxima
+    from narrascope.train.techniques import paragraph_gold
+
+    best, best_f1 = 1.0, -1.0
+    for w in weights:
+        mixed = blended(tuned, w)
+        cut = tune(mixed, labels)
+        para = np.vstack([paragraph_maxima(s.tokens.offsets, s.probs, s.paragraphs) for s in mixed])
+        gold = np.vstack([paragraph_gold(s.example, labels) for s in mixed])
+        pred = para >= cut.seed[None, :]
+        tp, fp, fn = (pred & gold).sum(), (pred & ~gold).sum(), (~pred & gold).sum()
+        f1 = 2 * tp / max(1, 2 * tp + fp + fn)
+        log(f"  reader weight {w}: threshold articles' paragraph micro-F1 {f1:.4f}")
+        if f1 > best_f1:
+            best, best_f1 = w, f1
+    return best
 
 
 def _layer(tagger: Tagger, labels: list[str], reader_id: str) -> LinearHead:
@@ -197,7 +261,17 @@ def _info(
     }
 
 
-def write_card(folder: Path, report: ReaderReport, hp: TaggerHyper, block: int, blocks: int) -> None:
+def write_card(
+    folder: Path, report: ReaderReport, hp: TaggerHyper, block: int, blocks: int, weight: float
+) -> None:
+    blend = (
+        f" Each token's score is averaged with its sentence's score from a ridge head of the `techniques.v1` "
+        f"recipe (`ridge/`: the shared multilingual USE features, context and hashed n-grams, fitted on the "
+        f"same fine-tuning articles), the reader weighing {weight}: the weight of the best paragraph "
+        "micro-F1 on the threshold articles among 1, 0.7, 0.5 and 0.3."
+        if weight < 1.0
+        else ""
+    )
     figs, techs, weak = card_tables({k: v for k, v in report.validation.items()}, report.per_technique)
     title = f"# techniques-reader (v{LAYER_VERSION})\n\n"
     (folder / "MODEL_CARD.md").write_text(
@@ -205,7 +279,7 @@ def write_card(folder: Path, report: ReaderReport, hp: TaggerHyper, block: int, 
         f"every token of the shared reader pass (multilingual-e5-small's first {hp.layers} layers, "
         "fine-tuned with this layer; see `models/reader/MODEL_CARD.md`), decoded into phrase spans "
         "(runs of tokens above the technique's extend cut-off holding one above its seed cut-off, "
-        "widened to whole words).\n\n"
+        f"widened to whole words).{blend}\n\n"
         f"## Data and terms\n{TERMS}\n\n"
         f"## Validation (block {block} of {blocks} of each language's ids held out; "
         f"{report.n_train} articles fine-tuned on, {report.n_tune} for the cut-offs, "
