@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -56,12 +56,12 @@ def create_app(
     app.state.metrics = Metrics()
     app.state.site = site
     app.state.token = token or None
-    app.state.corpus = _open_corpus(db)
+    app.state.corpus = app.state.jobs = None
     app.include_router(_api.router)
     app.include_router(_ops.router)
     app.include_router(_views.router)
-    if app.state.corpus is not None:
-        _include_corpus(app)
+    if db is not None:
+        _include_corpus(app, db, batching.max_batch)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_errors(app, site)
     login = _views.respond(login_page(site))
@@ -70,19 +70,19 @@ def create_app(
     return app
 
 
-def _open_corpus(db: Path | None) -> Any:
-    if db is None:
-        return None
+def _include_corpus(app: FastAPI, db: Path, chunk_size: int) -> None:
+    """The corpus pages and the batch jobs: the job runner writes into the store the pages read."""
+    from narrascope.web import _corpus, _jobs_api
     from narrascope.web._corpus_data import Corpus
+    from narrascope.web._jobs import JobRunner
 
-    return Corpus(db)
-
-
-def _include_corpus(app: FastAPI) -> None:
-    from narrascope.web import _corpus
-
+    lock = threading.RLock()
+    app.state.corpus = Corpus(db, lock)
+    app.state.jobs = JobRunner(db, app.state.desk, lock, chunk_size)
+    app.state.jobs.resume()  # opening the store applies its migrations; a killed job goes on
     app.include_router(_corpus.api_router)
     app.include_router(_corpus.page_router)
+    app.include_router(_jobs_api.router)
 
 
 def _wants_json(request: Request) -> bool:
@@ -132,16 +132,3 @@ def _install_errors(app: FastAPI, site: Site) -> None:
     app.add_exception_handler(NarrascopeError, model_error)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(HTTPException, http_error)
-
-
-def serve(
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    db: Path | None = None,
-    detectors: Sequence[str] = DEFAULT_DETECTORS,
-) -> None:
-    """Run the app with uvicorn until interrupted; the token comes from ``NARRASCOPE_TOKEN``."""
-    import uvicorn
-
-    app = create_app(db=db, token=os.environ.get("NARRASCOPE_TOKEN") or None, detectors=detectors)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
