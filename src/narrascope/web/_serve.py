@@ -22,6 +22,7 @@ from narrascope.types import NarrascopeError
 from narrascope.web._app import create_app
 from narrascope.web._batcher import DEFAULT_BATCHING, BatchOptions
 
+WORKER_PING_S = 60
 OPTIONS_ENV = "NARRASCOPE_SERVE_OPTIONS"  # how the options reach worker processes (spawned by uvicorn)
 
 
@@ -103,4 +104,11 @@ def serve(
         uvicorn.run(build_app(options), **common)
         return
     os.environ[OPTIONS_ENV] = options.to_json()
-    uvicorn.run("narrascope.web._serve:app_from_env", factory=True, workers=workers, **common)
+    uvicorn.run(
+        "narrascope.web._serve:app_from_env",
+        factory=True,
+        workers=workers,
+        # a worker loading its models on busy cores can miss uvicorn's 5 s ping and be killed, again and again
+        timeout_worker_healthcheck=WORKER_PING_S,
+        **common,
+    )
