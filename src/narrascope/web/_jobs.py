@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
+import duckdb
+
 from narrascope.corpus.run import chunks, estimate_total, iter_inputs, run_chunk
 from narrascope.ingest import decode_bytes
 from narrascope.pipeline import Analyzer, Outcome
@@ -41,6 +43,7 @@ from narrascope.web._service import Desk
 
 JOB_SUFFIXES = (".jsonl", ".csv", ".txt", ".html", ".htm")
 ENGINE = "web-job"
+RETRY_S = 5.0  # seconds before the runner looks again when the store cannot be opened
 
 
 def spool_dir(db: Path) -> Path:
@@ -118,8 +121,12 @@ class JobRunner:
     def _loop(self) -> None:
         while True:
             self._wake.clear()
-            with self.store() as store:
-                job = next_job(store)
+            try:
+                with self.store() as store:
+                    job = next_job(store)
+            except duckdb.Error:  # the file is held by another process (a `corpus analyze`): try later
+                self._wake.wait(RETRY_S)
+                continue
             if job is None:
                 self._wake.wait()
                 continue
