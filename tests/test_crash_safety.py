@@ -145,17 +145,27 @@ Store(sys.argv[1])
 """
 
 
-@pytest.mark.parametrize("version", [1, 2])
+# What each migration after the first creates, dropped to make an old store; and a table it creates.
+_UNDO = {
+    2: ("DROP TABLE claim_matches", "DROP TABLE claims"),
+    3: ("DROP TABLE jobs", "DROP SEQUENCE job_ids"),
+}
+_CREATES = {1: "runs", 2: "claims", 3: "jobs"}
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_sigkill_during_a_migration_leaves_no_half_applied_schema(tmp_path: Path, version: int) -> None:
     from narrascope.store import Store
     from narrascope.store._schema import LATEST
 
+    assert sorted(_CREATES) == list(range(1, LATEST + 1)), "a new migration: add it to _UNDO and _CREATES"
     db, marker = tmp_path / "m.duckdb", tmp_path / "marker"
     if version > 1:
         with Store(db) as store:  # an old store: only the migrations before VERSION applied
             store.con.execute("DELETE FROM schema_migrations WHERE version >= ?", [version])
-            store.con.execute("DROP TABLE claim_matches")
-            store.con.execute("DROP TABLE claims")
+            for later in range(LATEST, version - 1, -1):
+                for sql in _UNDO[later]:
+                    store.con.execute(sql)
     args = [sys.executable, "-c", MIGRATION_VICTIM, str(db), str(version), str(marker)]
     proc = subprocess.Popen(args, cwd=ROOT, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -169,8 +179,8 @@ def test_sigkill_during_a_migration_leaves_no_half_applied_schema(tmp_path: Path
         applied = [r[0] for r in store.query("SELECT version FROM schema_migrations ORDER BY 1")]
         assert applied == list(range(1, version))
         tables = {r[0] for r in store.query("SELECT table_name FROM information_schema.tables")}
-        assert ("runs" in tables) == (version > 1) and "claims" not in tables
+        assert ("runs" in tables) == (version > 1) and _CREATES[version] not in tables
     with Store(db) as store:  # and opening it for writing applies the rest
         applied = [r[0] for r in store.query("SELECT version FROM schema_migrations ORDER BY 1")]
         assert applied == list(range(1, LATEST + 1))
-        store.query("SELECT count(*) FROM claims, runs")
+        store.query("SELECT count(*) FROM claims, runs, jobs")

@@ -295,21 +295,63 @@ def corpus_claims(db: Path, claims_file: Path, threshold: float) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--db", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="A corpus store.")
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A corpus store to browse and to run batch jobs into (created when missing).",
+)
 @detectors_option
-def serve(host: str, port: int, db: Path | None, detectors: str) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes; each loads its own models (see the README for the memory of one).",
+)
+@click.option(
+    "--max-batch", default=16, show_default=True, type=click.IntRange(1, 256), help="Articles a batch."
+)
+@click.option(
+    "--max-wait-ms",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0, 1000),
+    help="How long a batch waits to fill.",
+)
+@click.option(
+    "--max-queue",
+    default=64,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Articles that may wait; beyond them the server answers 503 with Retry-After.",
+)
+def serve(
+    host: str,
+    port: int,
+    db: Path | None,
+    detectors: str,
+    workers: int,
+    max_batch: int,
+    max_wait_ms: float,
+    max_queue: int,
+) -> None:
     """Serve the web app and HTTP API; set NARRASCOPE_TOKEN to require a bearer token."""
     from narrascope.analyze.base import resolve
     from narrascope.pipeline import one_per_task
+    from narrascope.web import BatchOptions
     from narrascope.web import serve as run_serve
 
     names = [d for d in detectors.split(",") if d]
-    try:  # the models load on the first request: check the names now, before the server starts
+    batching = BatchOptions(max_batch=max_batch, max_wait_ms=max_wait_ms, max_queue=max_queue)
+    try:  # check the names now, before the server starts
         one_per_task([resolve(d) for d in names])
     except (KeyError, NarrascopeError) as exc:
         _fail(str(exc).strip("'\""))
         return
-    run_serve(host=host, port=port, db=db, detectors=names)
+    try:
+        run_serve(host=host, port=port, db=db, detectors=names, batching=batching, workers=workers)
+    except NarrascopeError as exc:
+        _fail(str(exc))
 
 
 if __name__ == "__main__":

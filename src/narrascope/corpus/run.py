@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from narrascope.pipeline import DEFAULT_DETECTORS, Analyzer
+from narrascope.pipeline import DEFAULT_DETECTORS, Analyzer, Outcome
 from narrascope.store import DEFAULT_DB, Store, read_parquet_articles, versions_key
 from narrascope.types import Analysis, Article, DocumentError, NarrascopeError
 
@@ -78,7 +79,8 @@ def _count_file(path: Path) -> int:
     return 1
 
 
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+def chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """Consecutive lists of ``size`` items (the last may be shorter)."""
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
@@ -141,20 +143,36 @@ def _run_batches(
     total = estimate_total(inputs) if show else None
     with tqdm(total=total, disable=not show, unit="doc", file=sys.stderr, dynamic_ncols=True) as bar:
         failed = 0
-        for chunk in _chunks(iter_inputs(inputs), size):
-            batch = _split(store, vkey, chunk)
-            analyses: list[Analysis] = []
-            errors = batch.errors
-            for outcome in analyzer.run(batch.todo):
-                if outcome.analysis is not None:
-                    analyses.append(outcome.analysis)
-                elif outcome.error is not None:
-                    errors.append(outcome.error)
-            store.write_batch(run_id, vkey, analyses, errors, batch.skipped)
-            failed += len(errors)
+        for chunk in chunks(iter_inputs(inputs), size):
+            failed += run_chunk(lambda: nullcontext(store), analyzer.run, run_id, vkey, chunk)
             bar.update(len(chunk))
             if failed:
                 bar.set_postfix(errors=failed, refresh=False)
+
+
+def run_chunk(
+    open_store: Callable[[], AbstractContextManager[Store]],
+    analyze: Callable[[list[Article]], Iterable[Outcome]],
+    run_id: int,
+    vkey: str,
+    chunk: list[Item],
+) -> int:
+    """Analyse one chunk of inputs into the store and return its failures. Articles stored already are
+    skipped; the analyses, errors and the run's counts are committed in ONE transaction, and the counts
+    grow by exactly ``len(chunk)``, so their sum says how many inputs a run has consumed. The store is
+    opened (``open_store``) for the skip check and for the write, not while the chunk is analysed."""
+    with open_store() as store:
+        batch = _split(store, vkey, chunk)
+    analyses: list[Analysis] = []
+    errors = batch.errors
+    for outcome in analyze(batch.todo):
+        if outcome.analysis is not None:
+            analyses.append(outcome.analysis)
+        elif outcome.error is not None:
+            errors.append(outcome.error)
+    with open_store() as store:
+        store.write_batch(run_id, vkey, analyses, errors, batch.skipped)
+    return len(errors)
 
 
 @dataclass

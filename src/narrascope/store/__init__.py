@@ -1,24 +1,46 @@
 """The corpus store: a DuckDB file (articles, findings, runs, errors, claims), numbered migrations, export."""
 
 from narrascope.store._io import FORMATS, ExportSummary, export_corpus, meta_keys, read_parquet_articles
+from narrascope.store._jobs import (
+    JOB_STATUSES,
+    JobInfo,
+    add_job,
+    finish_job,
+    job_info,
+    list_jobs,
+    next_job,
+    queue_position,
+    run_failures,
+    start_job,
+)
 from narrascope.store._schema import LATEST, MIGRATIONS, Migration, applied_versions, migrate
 from narrascope.store._store import DEFAULT_DB, RunInfo, Store, entity_of, parse_date, versions_key
 
 __all__ = [
     "DEFAULT_DB",
     "FORMATS",
+    "JOB_STATUSES",
     "LATEST",
     "MIGRATIONS",
     "ExportSummary",
+    "JobInfo",
     "Migration",
     "RunInfo",
     "Store",
+    "add_job",
     "applied_versions",
     "entity_of",
     "export_corpus",
+    "finish_job",
+    "job_info",
+    "list_jobs",
     "meta_keys",
     "migrate",
+    "next_job",
     "parse_date",
+    "queue_position",
     "read_parquet_articles",
+    "run_failures",
+    "start_job",
     "versions_key",
 ]

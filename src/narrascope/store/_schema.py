@@ -78,6 +78,24 @@ MIGRATIONS: tuple[Migration, ...] = (
                 score DOUBLE NOT NULL, encoder VARCHAR NOT NULL)""",
         ),
     ),
+    Migration(
+        3,
+        "batch jobs submitted over HTTP",
+        (
+            "CREATE SEQUENCE job_ids START 1",
+            """CREATE TABLE jobs (
+                job_id INTEGER PRIMARY KEY DEFAULT nextval('job_ids'),
+                created_at TIMESTAMP NOT NULL,
+                started_at TIMESTAMP,
+                finished_at TIMESTAMP,
+                status VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                input_path VARCHAR NOT NULL,
+                n_total INTEGER NOT NULL,
+                run_id INTEGER,
+                problem VARCHAR NOT NULL DEFAULT '')""",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import Future
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -11,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from narrascope import __version__
 from narrascope.analyze.base import available
 from narrascope.report import to_json
-from narrascope.types import SCHEMA_VERSION
+from narrascope.types import SCHEMA_VERSION, Analysis
 from narrascope.web._service import ArticleInput, Desk
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -21,7 +23,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or wrong bearer token (when the server has one)"},
     413: {"description": "Request body over the limit"},
     422: {"description": "Body not valid JSON or not of the expected shape"},
-    503: {"description": "A detector's model could not be loaded"},
+    503: {"description": "The queue is full (with `Retry-After`), or a model could not be loaded"},
 }
 
 
@@ -72,5 +74,28 @@ async def detectors(request: Request) -> dict[str, Any]:
 )
 async def analyze(body: AnalyzeRequest, request: Request) -> Response:
     given = ArticleInput(**body.model_dump())
-    analysis = await run_in_threadpool(desk_of(request).analyze, given)
+    future = await run_in_threadpool(desk_of(request).submit, given)
+    analysis = await answer_unless_gone(future, request)
+    if analysis is None:  # nobody to answer: the place in the queue is free again
+        return Response(status_code=499)
     return Response(to_json(analysis), media_type="application/json")
+
+
+async def answer_unless_gone(future: Future[Analysis], request: Request) -> Analysis | None:
+    """The analysis, or None when the client disconnects first (the queued article is then cancelled)."""
+    answer = asyncio.wrap_future(future)
+    gone = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait((answer, gone), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if not answer.done():
+            future.cancel()  # a running batch finishes; a waiting article leaves the queue
+            answer.cancel()
+        gone.cancel()
+    return answer.result() if not answer.cancelled() else None
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns when the client goes away (the body has been read, so the channel only reports that)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,11 +16,14 @@ from starlette.exceptions import HTTPException
 from narrascope import __version__
 from narrascope.pipeline import DEFAULT_DETECTORS
 from narrascope.types import InputError, Limits, NarrascopeError
-from narrascope.web import _api, _views
+from narrascope.web import _api, _ops, _views
+from narrascope.web._batcher import DEFAULT_BATCHING, BatchOptions, Busy
 from narrascope.web._guard import Guard
+from narrascope.web._metrics import Metrics
 from narrascope.web._pages import Site, error_page, login_page
 from narrascope.web._service import Desk
 
+RETRY_AFTER = "1"  # seconds: a full queue drains in about one batch's time
 STATIC = Path(__file__).resolve().parent / "static"
 # Request bodies up to 5 MB; texts up to 500,000 characters (about 100 long articles), analysed in seconds.
 WEB_LIMITS = Limits(max_bytes=5_000_000, max_chars=500_000)
@@ -35,9 +38,11 @@ def create_app(
     token: str | None = None,
     limits: Limits = WEB_LIMITS,
     detectors: Sequence[str] = DEFAULT_DETECTORS,
+    batching: BatchOptions = DEFAULT_BATCHING,
 ) -> FastAPI:
     """The web app. ``token``, when given, is required (bearer header, or the ``/login`` cookie for pages)
-    everywhere but ``/api/health``, ``/login`` and ``/static/``. ``db``: a corpus store to browse."""
+    everywhere but the probes (``/health``, ``/ready``, ``/api/health``), ``/login`` and ``/static/``.
+    ``db``: a corpus store to browse. ``batching``: how concurrent analyses are gathered into batches."""
     app = FastAPI(
         title="Narrascope",
         version=__version__,
@@ -47,34 +52,37 @@ def create_app(
         openapi_url="/openapi.json",
     )
     site = Site(corpus=db is not None)
-    app.state.desk = Desk(detectors, limits)
+    app.state.desk = Desk(detectors, limits, batching)
+    app.state.metrics = Metrics()
     app.state.site = site
     app.state.token = token or None
-    app.state.corpus = _open_corpus(db)
+    app.state.corpus = app.state.jobs = None
     app.include_router(_api.router)
+    app.include_router(_ops.router)
     app.include_router(_views.router)
-    if app.state.corpus is not None:
-        _include_corpus(app)
+    if db is not None:
+        _include_corpus(app, db, batching.max_batch)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_errors(app, site)
     login = _views.respond(login_page(site))
     app.add_middleware(Guard, max_body=limits.max_bytes, token=token, login=login)
+    app.add_middleware(_ops.Observe, metrics=app.state.metrics)  # outermost: sees the guard's answers too
     return app
 
 
-def _open_corpus(db: Path | None) -> Any:
-    if db is None:
-        return None
+def _include_corpus(app: FastAPI, db: Path, chunk_size: int) -> None:
+    """The corpus pages and the batch jobs: the job runner writes into the store the pages read."""
+    from narrascope.web import _corpus, _jobs_api
     from narrascope.web._corpus_data import Corpus
+    from narrascope.web._jobs import JobRunner
 
-    return Corpus(db)
-
-
-def _include_corpus(app: FastAPI) -> None:
-    from narrascope.web import _corpus
-
+    lock = threading.RLock()
+    app.state.corpus = Corpus(db, lock)
+    app.state.jobs = JobRunner(db, app.state.desk, lock, chunk_size)
+    app.state.jobs.resume()  # opening the store applies its migrations; a killed job goes on
     app.include_router(_corpus.api_router)
     app.include_router(_corpus.page_router)
+    app.include_router(_jobs_api.router)
 
 
 def _wants_json(request: Request) -> bool:
@@ -82,13 +90,21 @@ def _wants_json(request: Request) -> bool:
 
 
 def _install_errors(app: FastAPI, site: Site) -> None:
-    def answer(request: Request, status: int, message: str, detail: Any = None) -> Response:
+    def answer(
+        request: Request, status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None
+    ) -> Response:
         if _wants_json(request) or (request.method == "POST" and request.url.path != "/analyze"):
             body: dict[str, Any] = {"error": message, "status": status}
             if detail is not None:
                 body["detail"] = detail
-            return JSONResponse(body, status_code=status)
-        return _views.respond(error_page(site, status, message))
+            return JSONResponse(body, status_code=status, headers=headers)
+        page = _views.respond(error_page(site, status, message))
+        page.headers.update(headers or {})
+        return page
+
+    async def busy(request: Request, exc: Exception) -> Response:
+        message = f"the server is busy ({exc}): try again shortly"
+        return answer(request, 503, message, headers={"Retry-After": RETRY_AFTER})
 
     async def input_error(request: Request, exc: Exception) -> Response:
         return answer(request, 400, str(exc))
@@ -111,20 +127,8 @@ def _install_errors(app: FastAPI, site: Site) -> None:
             message = f"request body is not UTF-8 text ({exc.__cause__.reason}): binary data?"
         return answer(request, status, message)
 
+    app.add_exception_handler(Busy, busy)
     app.add_exception_handler(InputError, input_error)
     app.add_exception_handler(NarrascopeError, model_error)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(HTTPException, http_error)
-
-
-def serve(
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    db: Path | None = None,
-    detectors: Sequence[str] = DEFAULT_DETECTORS,
-) -> None:
-    """Run the app with uvicorn until interrupted; the token comes from ``NARRASCOPE_TOKEN``."""
-    import uvicorn
-
-    app = create_app(db=db, token=os.environ.get("NARRASCOPE_TOKEN") or None, detectors=detectors)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

@@ -8,6 +8,7 @@ replaces its tables by views of the filtered rows, so every analytics function (
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -59,13 +60,22 @@ class CorpusFilter:
 
 
 class Corpus:
-    """A corpus store opened for reading. Each call opens its own connection, so calls may run in threads."""
+    """A corpus store opened for reading. Each call opens its own connection, so calls may run in threads.
 
-    def __init__(self, db: Path) -> None:
+    ``lock`` is held while a view is open: DuckDB lets a process attach a file only once, so the server's
+    job runner, which writes to the same file, takes it too (``_jobs``).
+    """
+
+    def __init__(self, db: Path, lock: threading.RLock | None = None) -> None:
         self.db = Path(db)
+        self.lock = lock or threading.RLock()
 
     @contextmanager
     def view(self, flt: CorpusFilter = CorpusFilter()) -> Iterator[Store]:
+        with self.lock:
+            yield from self._view(flt)
+
+    def _view(self, flt: CorpusFilter) -> Iterator[Store]:
         store = Store(":memory:")
         try:
             store.query(f"ATTACH {_lit(str(self.db))} AS src (READ_ONLY)")

@@ -1,6 +1,6 @@
 """Safety around every request, as one ASGI middleware: token, body limit, security headers.
 
-- A bearer token, when set, is required for everything but ``/api/health``, ``/login`` and ``/static/``:
+- A bearer token, when set, is required for everything but the probes, ``/login`` and ``/static/``:
   the API takes it in ``Authorization: Bearer``; pages also take the cookie that ``/login`` sets.
 - A request body over the limit is refused with 413 before any route sees it (declared or streamed).
 - Every response gets a Content-Security-Policy (a route may set a stricter or hashed one), ``nosniff``,
@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from narrascope.web._pages import csp
 
 TOKEN_COOKIE = "narrascope_token"
-OPEN_PATHS = ("/api/health", "/login")
+OPEN_PATHS = ("/api/health", "/health", "/ready", "/login")
 _SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),

@@ -1,4 +1,4 @@
-"""What the web layer calls: one Analyzer per app, loaded on first use and run one analysis at a time.
+"""What the web layer calls: one Analyzer per app, owned by the batcher's worker thread (``_batcher``).
 
 Routes only translate HTTP to these calls and back; every decision about input lives in ``ingest``.
 """
@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
 from narrascope.ingest import article_from_html, article_from_text, decode_bytes
 from narrascope.pipeline import Analyzer
 from narrascope.types import Analysis, Article, InputError, Limits
+from narrascope.web._batcher import DEFAULT_BATCHING, Batcher, BatchOptions
 
 _HTML_START = re.compile(
     r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
@@ -60,20 +62,21 @@ def _check_text(text: str, source: str) -> None:
 
 
 class Desk:
-    """The app's analysis service. Parameters are stored as given; the models load on first use."""
+    """The app's analysis service. Parameters are stored as given; the models load on first use, on the
+    batcher's worker thread, which alone runs the Analyzer."""
 
-    def __init__(self, detectors: Sequence[str], limits: Limits) -> None:
+    def __init__(
+        self, detectors: Sequence[str], limits: Limits, batching: BatchOptions = DEFAULT_BATCHING
+    ) -> None:
         self.detectors = tuple(detectors)
         self.limits = limits
-        self._analyzer: Analyzer | None = None
-        self._lock = threading.Lock()  # the Analyzer's feature cache is not thread-safe
+        self.batcher = Batcher(self._new_analyzer, batching)
+        self._loading: Future[None] | None = None
+        self._lock = threading.Lock()  # guards only ``_loading``
 
-    @property
-    def analyzer(self) -> Analyzer:
-        with self._lock:
-            if self._analyzer is None:
-                self._analyzer = Analyzer(detectors=self.detectors, limits=self.limits)
-            return self._analyzer
+    def _new_analyzer(self) -> Analyzer:
+        size = self.batcher.options.max_batch
+        return Analyzer(detectors=self.detectors, limits=self.limits, batch_size=size)
 
     def article(self, given: ArticleInput) -> Article:
         """The article to analyse; raises ``InputError`` for empty, binary or over-long input."""
@@ -85,16 +88,28 @@ class Desk:
         _check_text(text, "<text>")
         return article_from_text(text, given.id, limits=self.limits, **meta)
 
+    def submit(self, given: ArticleInput) -> Future[Analysis]:
+        """Blocking (HTML extraction): call it from a worker thread. Raises ``InputError``, or ``Busy`` when
+        the queue is full; the future raises ``InputError`` or a model ``NarrascopeError``."""
+        return self.batcher.submit(self.article(given))
+
     def analyze(self, given: ArticleInput) -> Analysis:
-        """Blocking: call it from a worker thread. Raises ``InputError`` or a model ``NarrascopeError``."""
-        article = self.article(given)
-        analyzer = self.analyzer
+        """Blocking: ``submit`` and wait for the answer."""
+        return self.submit(given).result()
+
+    def load(self) -> Future[None]:
+        """Load the models now, once (``/ready`` says when they are); a failed load is tried again."""
         with self._lock:
-            return analyzer.analyze(article)
+            failed = self._loading is not None and self._loading.done() and self._loading.exception()
+            if self._loading is None or failed:
+                self._loading = self.batcher.call(lambda analyzer: None)
+            return self._loading
+
+    def model_versions(self) -> dict[str, str]:
+        """Blocking: the model version of each detector (loads the models)."""
+        return self.batcher.call(Analyzer.model_versions).result()
 
     def describe_detectors(self) -> list[dict[str, Any]]:
         """Name, task and model version of each detector the app runs (loads the models)."""
-        analyzer = self.analyzer
-        with self._lock:
-            loaded = analyzer.loaded_detectors
+        loaded = self.batcher.call(lambda analyzer: list(analyzer.loaded_detectors)).result()
         return [{"name": d.name, "task": d.task, "model_version": d.model_version} for d in loaded]
