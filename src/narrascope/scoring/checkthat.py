@@ -30,7 +30,7 @@ PRED_HEADER = "id\tclass_label\trun_id"
 def read_checkthat_gold(path: PathLike) -> Keyed[str, str]:
     """Gold labels by sentence id from the data TSV (``Sentence_id``, ``Text``, ``class_label``)."""
     out: Keyed[str, str] = Keyed()
-    for line_no, row in enumerate(read_tsv(path, labelled=True), start=2):
+    for line_no, row in enumerate(read_tsv(as_path(path), labelled=True), start=2):
         out.put(row.id, row.label, line_no)
     return out
 
