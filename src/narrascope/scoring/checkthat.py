@@ -17,6 +17,7 @@ from narrascope.scoring._common import (
     MismatchError,
     PathLike,
     ScoreReport,
+    as_path,
     f1_from_counts,
     fail,
     ratio,
