@@ -260,7 +260,14 @@ def test_read_claims_real_euvsdisinfo_export() -> None:
 
 
 def test_match_claims_finds_planted_sentence(small_db: Path, tmp_path: Path) -> None:
-    from narrascope.corpus import analyze_corpus, match_claims, read_claims, stored_matches
+    from narrascope.corpus import (
+        analyze_corpus,
+        match_claims,
+        read_claims,
+        recurring_claims,
+        stored_matches,
+        write_report,
+    )
     from narrascope.store import Store
 
     claims_csv = tmp_path / "claims.csv"
@@ -273,6 +280,12 @@ def test_match_claims_finds_planted_sentence(small_db: Path, tmp_path: Path) -> 
     with Store(db) as store:
         matches = match_claims(store, read_claims(claims_csv), threshold=0.7)
         saved = stored_matches(store)
+        by_outlet = recurring_claims(store, "outlet")
+        by_week = recurring_claims(store, "week")
+    assert [(r.group, r.claim_id, r.articles, r.sentences) for r in by_outlet] == [("A", "k1", 1, 1)]
+    assert [(r.group, r.claim) for r in by_week] == [("2024-W10", "Energy prices rose again this year")]
+    report = write_report(db, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Recurring claims by outlet" in report and "Recurring claims by week" in report
     assert matches and matches[0].claim_id == "k1" and matches[0].article_id == "a2"
     assert matches[0].sentence == "Energy prices rose again." and matches[0].score >= 0.7
     assert all(m.claim_id != "k2" for m in matches)

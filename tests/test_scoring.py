@@ -45,6 +45,7 @@ def check_report(report: ScoreReport) -> None:
 
 def test_tasks_and_public_names() -> None:
     assert TASKS == (
+        "checkthat2024-t1",
         "semeval2020-si",
         "semeval2020-tc",
         "semeval2023-st1",

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest
@@ -59,3 +60,24 @@ def test_train_cli_on_tiny_slice(data_dir: Path, tmp_path: Path) -> None:
     assert "all" in manifest["validation"]
     assert (out / "MODEL_CARD.md").is_file()
     LinearHead.load(out)
+
+
+def test_train_claims_cli_on_tiny_slice(data_dir: Path, tmp_path: Path) -> None:
+    from narrascope.analyze.claims import LABEL, ClaimsDetector
+
+    if not (data_dir / "checkthat2024_task1_checkworthiness_en").is_dir():
+        pytest.skip("CheckThat! 2024 Task 1 data not found")
+    out = tmp_path / "claims"
+    result = CliRunner().invoke(
+        main, ["train", "claims", "--data", str(data_dir), "--limit", "300", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["labels"] == [LABEL] and manifest["training_languages"] == ["en"]
+    figures = manifest["validation"]
+    assert len(figures["blocks_f1"]) == 5 and 0.0 <= figures["dev"]["F1"] <= 1.0
+    assert "a" in manifest["calibration"] and 0.05 <= ClaimsDetector("claims.v1", out).threshold <= 0.95
+    assert "CheckThat" in (out / "MODEL_CARD.md").read_text()
+    (out / "MODEL_CARD.md").unlink()
+    with pytest.raises(ModelFileError, match="MODEL_CARD"):
+        ClaimsDetector("claims.v1", out)

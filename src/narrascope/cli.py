@@ -54,15 +54,27 @@ def _render(analyses: list[Analysis], fmt: str, color: bool) -> str:
     type=click.Path(path_type=Path, exists=True),
     help="Your own narratives: a taxonomy YAML (zero-shot) or a model folder trained from one.",
 )
+@click.option(
+    "--claims",
+    "claims_file",
+    type=click.Path(path_type=Path),
+    help="Known claims (EUvsDisinfo posts.csv, or a CSV claim,date,url): check-worthy sentences list the "
+    "known claims they restate. Adds the claims detector.",
+)
 def analyze(
-    paths: tuple[Path, ...], fmt: str, out: Path | None, detectors: str, taxonomy: Path | None
+    paths: tuple[Path, ...],
+    fmt: str,
+    out: Path | None,
+    detectors: str,
+    taxonomy: Path | None,
+    claims_file: Path | None,
 ) -> None:
     """Analyse articles (.txt, .html, .jsonl, .csv or folders) and print the findings."""
     from narrascope.ingest import iter_articles
     from narrascope.report import to_html
 
     try:
-        analyzer = Analyzer(detectors=_detectors(detectors, taxonomy))
+        analyzer = Analyzer(detectors=_detectors(detectors, taxonomy, claims_file))
         analyzer.loaded_detectors  # noqa: B018  (load the models now: a bad name or file fails before any work)
     except (KeyError, NarrascopeError) as exc:
         _fail(str(exc).strip("'\""))
@@ -93,9 +105,14 @@ def analyze(
         _fail(f"{len(errors)} of {len(errors) + len(analyses)} documents failed", code=1)
 
 
-def _detectors(names: str, taxonomy: Path | None) -> list[str | Detector]:
-    """Detector names from ``--detectors``; with ``--taxonomy`` the narratives detector uses that taxonomy."""
+def _detectors(names: str, taxonomy: Path | None, claims: Path | None = None) -> list[str | Detector]:
+    """Detector names from ``--detectors``; with ``--taxonomy`` the narratives detector uses that taxonomy,
+    with ``--claims`` the claims detector (added when not chosen) matches those known claims."""
     chosen: list[str | Detector] = [d for d in names.split(",") if d]
+    if claims is not None:
+        from narrascope.analyze.claims import with_known_claims
+
+        chosen = [d for d in chosen if str(d).split(".")[0] != "claims"] + [with_known_claims(claims)]
     if taxonomy is not None:
         from narrascope.analyze.narratives import NarrativeDetector
 
@@ -115,7 +132,8 @@ def _detectors(names: str, taxonomy: Path | None) -> list[str | Detector]:
     "semeval2023-st3 and spans.",
 )
 def predict(task: str, input_dir: Path, out: Path, mentions: Path | None, detector: str | None) -> None:
-    """Write the official submission format of TASK for a folder of *.txt articles."""
+    """Write the official submission format of TASK for a folder of *.txt articles (checkthat2024-t1: for
+    the sentences of one TSV file)."""
     from narrascope.predict import predict as run_predict
 
     try:
@@ -125,7 +143,7 @@ def predict(task: str, input_dir: Path, out: Path, mentions: Path | None, detect
         return
     for err in summary.errors:
         click.echo(f"error: {err}", err=True)
-    click.echo(f"wrote predictions for {summary.written} articles to {out}", err=True)
+    click.echo(f"wrote predictions for {summary.written} {summary.unit} to {out}", err=True)
     if summary.errors:
         _fail(f"{len(summary.errors)} of {len(summary.errors) + summary.written} documents failed", code=1)
 
@@ -275,7 +293,7 @@ def corpus_export(db: Path, fmt: str, out: Path) -> None:
     "claims_file",
     type=click.Path(path_type=Path, exists=True),
     required=True,
-    help="CSV id,claim,date,url, or the EUvsDisinfo posts.csv export.",
+    help="CSV id,claim,date,url or claim,date,url, or the EUvsDisinfo posts.csv export.",
 )
 @click.option("--threshold", type=float, default=0.7, show_default=True, help="Minimum cosine similarity.")
 def corpus_claims(db: Path, claims_file: Path, threshold: float) -> None:

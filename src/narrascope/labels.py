@@ -1,9 +1,9 @@
 """Label definitions shipped as package data (``narrascope/data/labels/*.yaml``).
 
-Each kind of label (``techniques``, ``genres``, ``frames``, ``roles``) has a display name, a one-line
-definition in our own words, an invented example, a category, a colour and, for fine roles, a parent (the
-main role). Names not in a taxonomy still get a :class:`LabelInfo` from :func:`label_info`, so reports render
-findings of user taxonomies too.
+Each kind of label (``techniques``, ``genres``, ``frames``, ``roles``, ``claims``) has a display name, a
+one-line definition in our own words, an invented example, a category, a colour and, for fine roles, a
+parent (the main role). Names not in a taxonomy still get a :class:`LabelInfo` from :func:`label_info`,
+so reports render findings of user taxonomies too.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-KINDS = ("techniques", "genres", "frames", "roles")
+KINDS = ("techniques", "genres", "frames", "roles", "claims")
 FALLBACK_COLOR = "#e0e0e0"
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _FIELDS = ("display", "definition", "example", "category", "color", "parent")

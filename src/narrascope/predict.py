@@ -84,11 +84,15 @@ class MissingDetectorError(NarrascopeError):
 class PredictSummary:
     written: int
     errors: tuple[DocumentError, ...]
+    unit: str = "articles"  # what ``written`` counts
+
+
+SENTENCE_TASKS = ("checkthat2024-t1",)  # a TSV of sentences in, one label per sentence out
 
 
 def task_for(name: str) -> PredictTask:
     if name not in TASKS:
-        raise KeyError(f"unknown task {name!r}; tasks: {', '.join(TASKS)}")
+        raise KeyError(f"unknown task {name!r}; tasks: {', '.join([*TASKS, *SENTENCE_TASKS])}")
     task = TASKS[name]
     if not any(n.split(".")[0] == task.detector for n in available()):
         raise MissingDetectorError(
@@ -136,6 +140,10 @@ def predict(
     from narrascope.analyze.base import resolve
     from narrascope.types import Article, task_of
 
+    if task_name in SENTENCE_TASKS:
+        if mentions is not None:
+            raise InputError(str(mentions), f"--mentions applies to semeval2025-st1, not {task_name}")
+        return predict_checkthat(input_dir, out, detector=detector)
     task = task_for(task_name)
     if detector is not None:
         if task_of(resolve(detector)) != task.detector:
@@ -171,6 +179,42 @@ def predict(
                     f.write(row + "\n")
                 written += 1
     return PredictSummary(written, tuple(errors))
+
+
+def predict_checkthat(
+    input_tsv: Path, out: Path, detector: str | None = None, chunk: int = 2000
+) -> PredictSummary:
+    """CheckThat! 2024 Task 1: read the official TSV (``Sentence_id``, ``Text``; other columns ignored) and
+    write the official submission file: the header ``id<TAB>class_label<TAB>run_id``, then one row per
+    sentence, ``Yes`` when its check-worthiness reaches the model's threshold."""
+    from narrascope.analyze.base import get_detector, resolve
+    from narrascope.analyze.claims import ClaimsDetector
+    from narrascope.datasets.checkthat import read_tsv
+    from narrascope.encode import get_encoder
+    from narrascope.scoring.checkthat import PRED_HEADER
+
+    if input_tsv.is_dir():
+        raise InputError(
+            str(input_tsv), "checkthat2024-t1 reads one TSV file (Sentence_id, Text), not a folder"
+        )
+    model = get_detector(detector or "claims")
+    if not isinstance(model, ClaimsDetector):
+        raise MissingDetectorError(
+            f"detector {detector!r} does not serve 'claims', which checkthat2024-t1 needs"
+        )
+    rows = read_tsv(input_tsv)
+    encoder = get_encoder(model.head.space)
+    run_id = resolve(detector or "claims")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as f:
+        f.write(PRED_HEADER + "\n")
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            texts = [r.text for r in part]
+            scores = model.score_texts(texts, encoder.encode(texts))
+            for r, s in zip(part, scores, strict=True):
+                f.write(f"{r.id}\t{'Yes' if s >= model.threshold else 'No'}\t{run_id}\n")
+    return PredictSummary(len(rows), (), unit="sentences")
 
 
 def _predict_mentions(input_dir: Path, mentions: Path, out: Path, analyzer: Analyzer) -> PredictSummary:

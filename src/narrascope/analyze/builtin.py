@@ -51,3 +51,10 @@ def techniques_en_v1() -> Detector:
 
     fallback = TechniquesDetector("techniques.v1", model_dir("techniques"))
     return TechniquesEnDetector("techniques-en.v1", model_dir("techniques-en"), fallback)
+
+
+@register("claims.v1")
+def claims_v1() -> Detector:
+    from narrascope.analyze.claims import claims_v1 as build
+
+    return build()

@@ -12,7 +12,15 @@ from narrascope.corpus.analytics import (
     prevalence,
     trends,
 )
-from narrascope.corpus.claims import Claim, ClaimMatch, match_claims, read_claims, stored_matches
+from narrascope.corpus.claims import (
+    Claim,
+    ClaimMatch,
+    RecurringClaim,
+    match_claims,
+    read_claims,
+    recurring_claims,
+    stored_matches,
+)
 from narrascope.corpus.duplicates import DuplicateCluster, DuplicateMember, near_duplicates
 from narrascope.corpus.ops import export, match_claims_file
 from narrascope.corpus.report import corpus_report, write_report
@@ -28,6 +36,7 @@ __all__ = [
     "DuplicateMember",
     "EntityRole",
     "Prevalence",
+    "RecurringClaim",
     "RunSummary",
     "Trend",
     "analyze_corpus",
@@ -43,6 +52,7 @@ __all__ = [
     "near_duplicates",
     "prevalence",
     "read_claims",
+    "recurring_claims",
     "stored_matches",
     "trends",
     "write_report",

@@ -20,6 +20,13 @@ _GROUPS = {
 _KEY = "article_id || '|' || content_hash"
 
 
+def group_sql(by: str) -> str:
+    """The SQL expression over ``articles`` of a grouping: ``outlet`` or ISO ``week`` of publication."""
+    if by not in _GROUPS:
+        raise ValueError(f"by must be one of {', '.join(_GROUPS)}; got {by!r}")
+    return _GROUPS[by]
+
+
 @dataclass(frozen=True)
 class Prevalence:
     """One label in one group (an outlet or an ISO week)."""

@@ -1,20 +1,30 @@
-"""Known claims: read a claims file (CSV ``id,claim,date,url`` or the EUvsDisinfo case export) and match
-article sentences against it by cosine similarity of the shared multilingual encoder."""
+"""Known claims in a corpus: match stored article sentences against a claims file (read by
+``narrascope.knownclaims``: the EUvsDisinfo case export, ``id,claim,date,url`` or ``claim,date,url``) by
+cosine similarity of the shared multilingual encoder, and keep the matches in the store."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from narrascope.knownclaims import Claim, read_claims
 from narrascope.store import Store
-from narrascope.types import InputError
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Claim",
+    "ClaimMatch",
+    "RecurringClaim",
+    "match_claims",
+    "read_claims",
+    "recurring_claims",
+    "stored_matches",
+]
 
 DEFAULT_THRESHOLD = 0.7
 _MATCH_SCHEMA = pa.schema(
@@ -29,15 +39,6 @@ _MATCH_SCHEMA = pa.schema(
         ("encoder", pa.string()),
     ]
 )
-_EUVSDISINFO = {"date", "id", "title"}  # posts.csv of the EUvsDisinfo export: date,id(case URL),title,...
-
-
-@dataclass(frozen=True)
-class Claim:
-    id: str
-    claim: str
-    date: str = ""
-    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,33 +53,6 @@ class ClaimMatch:
     end: int
     sentence: str
     score: float
-
-
-def read_claims(path: str | Path) -> list[Claim]:
-    """Claims from a CSV with ``id,claim[,date,url]``, or the EUvsDisinfo export (``date,id,title,...``:
-    the case URL is the url, its last path part the id, the title the claim)."""
-    with Path(path).open("r", encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        header = set(reader.fieldnames or [])
-        if {"id", "claim"} <= header:
-            return [
-                Claim(r["id"], r["claim"], r.get("date") or "", r.get("url") or "")
-                for r in reader
-                if r["claim"]
-            ]
-        if header >= _EUVSDISINFO:
-            return [_euvsdisinfo(r) for r in reader if r["title"]]
-    raise InputError(
-        str(path),
-        f"claims CSV needs columns id,claim[,date,url] or the EUvsDisinfo layout; "
-        f"found: {', '.join(sorted(header))}",
-    )
-
-
-def _euvsdisinfo(row: dict[str, str]) -> Claim:
-    url = row["id"].strip()
-    slug = url.rstrip("/").rsplit("/", 1)[-1] or url
-    return Claim(slug, row["title"].strip(), row.get("date", "").strip(), url)
 
 
 def _sentences(store: Store, batch: int = 200) -> Iterator[tuple[str, str, int, int, str]]:
@@ -199,3 +173,32 @@ def stored_matches(store: Store, limit: int = 200) -> list[ClaimMatch]:
         ClaimMatch(str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), int(r[5]), str(r[6]), float(r[7]))
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class RecurringClaim:
+    """A known claim restated in one group (an outlet or an ISO week): in how many articles and sentences."""
+
+    group: str
+    claim_id: str
+    claim: str
+    url: str
+    articles: int
+    sentences: int
+
+
+def recurring_claims(store: Store, by: str = "outlet", limit: int = 20) -> list[RecurringClaim]:
+    """The known claims restated in the most articles, per ``outlet`` or ``week``, from the saved matches
+    (``match_claims``); most articles first, at most ``limit`` rows."""
+    from narrascope.corpus.analytics import group_sql
+
+    rows = store.query(
+        f"""SELECT {group_sql(by)} AS grp, m.claim_id, c.claim, coalesce(c.url, ''),
+                   count(DISTINCT m.article_id || '|' || m.content_hash) AS na, count(*) AS ns
+            FROM claim_matches m JOIN claims c USING (claim_id)
+                 JOIN articles a USING (article_id, content_hash)
+            GROUP BY grp, m.claim_id, c.claim, c.url
+            ORDER BY na DESC, ns DESC, grp, m.claim_id LIMIT ?""",
+        [limit],
+    )
+    return [RecurringClaim(str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), int(r[5])) for r in rows]

@@ -17,7 +17,7 @@ from narrascope.corpus.analytics import (
     prevalence,
     trends,
 )
-from narrascope.corpus.claims import stored_matches
+from narrascope.corpus.claims import recurring_claims, stored_matches
 from narrascope.corpus.duplicates import near_duplicates
 from narrascope.store import Store
 
@@ -192,8 +192,25 @@ def _extras(store: Store) -> str:
                 ["article", "sentence", "claim", "claim id", "score"],
                 [[m.article_id, m.sentence, m.claim, m.claim_id, m.score] for m in matches],
             )
+            + _recurring(store)
             + "</section>"
         )
+    return "".join(parts)
+
+
+def _recurring(store: Store) -> str:
+    """The known claims restated most, by outlet and by week."""
+    parts = []
+    for by in ("outlet", "week"):
+        rows = recurring_claims(store, by, 20)
+        if rows:
+            parts.append(
+                f"<h3>Recurring claims by {by}</h3>"
+                + charts.table(
+                    [by, "claim", "claim id", "articles", "sentences"],
+                    [[r.group, r.claim, r.claim_id, r.articles, r.sentences] for r in rows],
+                )
+            )
     return "".join(parts)
 
 

@@ -16,8 +16,9 @@ TASK_KINDS = {
     "framing": "roles",
     "entities": "roles",
     "roles": "roles",
+    "claims": "claims",
 }
-TASK_TITLES = {"framing": "Entities", "frames": "Frames", "genre": "Genre"}
+TASK_TITLES = {"framing": "Entities", "frames": "Frames", "genre": "Genre", "claims": "Claims"}
 _SPACES = re.compile(r"\s+")
 
 

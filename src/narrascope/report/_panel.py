@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from narrascope.report._article import esc
+from narrascope.report._claims import render_claims
 from narrascope.report._common import (
     clean,
     document_level,
@@ -43,6 +44,8 @@ def _section(analysis: Analysis, result: DetectorResult, model: PageModel) -> st
         rows = "".join(_row(analysis, result.task, f) for f in doc_level)
         parts.append(f'<ul class="scores">{rows}</ul>')
     parts.append(_legend(result, model))
+    if result.task == "claims":
+        parts.append(render_claims(analysis.document.text, result))
     parts.append(_entities(analysis, result, model))
     if not result.findings:
         parts.append('<p class="none">Nothing found.</p>')

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from narrascope.scoring._common import ArticleRows, Keyed, MismatchError, ScoreReport
 from narrascope.scoring._evaluate import TASKS, evaluate
+from narrascope.scoring.checkthat import read_checkthat_gold, read_checkthat_pred, score_checkthat
 from narrascope.scoring.semeval2020 import merge_overlapping, read_si, read_tc, score_si, score_tc
 from narrascope.scoring.semeval2023 import (
     read_2023_st1,
@@ -46,6 +47,8 @@ __all__ = [
     "read_2023_st3",
     "read_2025_st1",
     "read_2025_st2",
+    "read_checkthat_gold",
+    "read_checkthat_pred",
     "read_si",
     "read_spans",
     "read_tc",
@@ -54,6 +57,7 @@ __all__ = [
     "score_2023_st3",
     "score_2025_st1",
     "score_2025_st2",
+    "score_checkthat",
     "score_si",
     "score_spans",
     "score_st1",

@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from narrascope.scoring import checkthat, spans
 from narrascope.scoring import semeval2020 as s20
 from narrascope.scoring import semeval2023 as s23
 from narrascope.scoring import semeval2025 as s25
-from narrascope.scoring import spans
 from narrascope.scoring._common import MismatchError, PathLike, ScoreReport
 from narrascope.types import InputError
 
 TASKS: tuple[str, ...] = (
+    "checkthat2024-t1",
     "semeval2020-si",
     "semeval2020-tc",
     "semeval2023-st1",
@@ -85,7 +86,13 @@ def _spans(gold: PathLike, pred: PathLike) -> ScoreReport:
     return _guard(lambda: spans.score_spans(g.rows, p.rows), gold, pred, g.first_line, p.first_line)
 
 
+def _checkthat(gold: PathLike, pred: PathLike) -> ScoreReport:
+    g, p = checkthat.read_checkthat_gold(gold), checkthat.read_checkthat_pred(pred)
+    return _guard(lambda: checkthat.score_checkthat(g.values, p.values), gold, pred, g.line_of, p.line_of)
+
+
 _SCORERS: dict[str, Callable[[PathLike, PathLike], ScoreReport]] = {
+    "checkthat2024-t1": _checkthat,
     "semeval2020-si": _si,
     "semeval2020-tc": _tc,
     "semeval2023-st1": _st1_2023,

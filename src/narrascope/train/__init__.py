@@ -49,11 +49,15 @@ def train(
         from narrascope.train.techniques_en import train_techniques_en
 
         return train_techniques_en(data, out, limit=limit, log=log)
+    if detector == "claims":
+        from narrascope.train.claims import train_claims
+
+        return train_claims(data, out, limit=limit, log=log)
     if detector == "framing":
         from narrascope.train.framing import train_framing
 
         return train_framing(data, out, limit=limit, log=log)
     raise KeyError(
         f"no training recipe for detector {detector!r}; trainable: genre, frames, techniques, "
-        "techniques.v1, techniques-en, narratives, framing"
+        "techniques.v1, techniques-en, narratives, framing, claims"
     )
