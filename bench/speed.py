@@ -3,7 +3,8 @@
 Usage: python bench/speed.py [--data ../shared/datasets] [--n 200] [--lang en|mixed] [--detectors LIST]
 Articles are the SemEval-2023 training articles of --lang (``mixed``: en fr ge it po ru interleaved) when
 the corpora are present (never committed), else copies of the bundled example. A bare encoder pass over
-the same sentences is timed for the ratio.
+the same sentences (and the reader's pass over the same articles, when a detector reads it) is timed for
+the ratio.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 from narrascope import Analyzer, Article
 from narrascope.encode.base import get_encoder
 from narrascope.extract import prepare
+from narrascope.pipeline import READER_SPACE
+from narrascope.reader import get_reader
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,7 +64,12 @@ def main() -> None:
     sentences = [s for a in articles for s in prepare(a).sentence_texts()]
     t1 = time.perf_counter()
     for space in spaces:
-        get_encoder(space).encode(sentences)
+        if space == READER_SPACE:  # the reader's one pass over each whole article
+            reader = get_reader()
+            for a in articles:
+                reader.read(a.text)
+        else:
+            get_encoder(space).encode(sentences)
     bare = time.perf_counter() - t1
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles: {n_ok} ({args.lang}, mean {chars:,.0f} chars), detectors: {args.detectors}")

@@ -51,16 +51,14 @@ class Server:
 
 
 def loadable_detectors() -> list[str]:
-    """Every built-in detector whose model loads here. Other test modules register test-only detectors in
-    this process; the server subprocess does not have those, so they are left out."""
+    """The default detectors (the newest version of each) whose model loads here. Other test modules
+    register test-only detectors in this process; the server subprocess does not have those."""
     from narrascope import Analyzer, NarrascopeError
-    from narrascope.analyze.base import available
+    from narrascope.analyze.base import resolve
     from narrascope.pipeline import DEFAULT_DETECTORS
 
     names = []
-    for name in available():
-        if name.split(".")[0] not in DEFAULT_DETECTORS:
-            continue
+    for name in (resolve(n) for n in DEFAULT_DETECTORS):
         try:
             _ = Analyzer(detectors=(name,)).loaded_detectors
         except (NarrascopeError, OSError):

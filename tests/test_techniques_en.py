@@ -68,7 +68,7 @@ def test_english_is_read_by_the_fine_tuned_reader(analyzer: Analyzer) -> None:
 
 def test_other_languages_get_the_default_model(analyzer: Analyzer) -> None:
     mode = analyzer.analyze(Article(text=FRENCH, id="fr1", lang="fr")).result("techniques")
-    default = Analyzer(detectors=("techniques",)).analyze(Article(text=FRENCH, id="fr1", lang="fr"))
+    default = Analyzer(detectors=("techniques.v1",)).analyze(Article(text=FRENCH, id="fr1", lang="fr"))
     assert mode is not None
     assert mode.findings == default.result("techniques").findings  # type: ignore[union-attr]
 
@@ -84,7 +84,7 @@ def test_a_batch_mixes_languages_in_order(analyzer: Analyzer) -> None:
 
 
 def test_both_modes_at_once_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(DetectorChoiceError, match=r"techniques\.v1, techniques-en\.v1"):
+    with pytest.raises(DetectorChoiceError, match=r"techniques\.v2, techniques-en\.v1"):
         Analyzer(detectors=("techniques", "techniques-en")).analyze(Article(text=ENGLISH))
     path = tmp_path / "a.txt"
     path.write_text(ENGLISH, encoding="utf-8")
@@ -183,7 +183,7 @@ def test_training_path_on_a_tiny_slice(data_dir: Path, tmp_path: Path) -> None:
     assert encoder["normalize"] is False and encoder["cosine_vs_fp32"]["min"] > 0.99
     manifest = json.loads((tmp_path / "model" / "manifest.json").read_text())
     assert manifest["reader_weight"] == 0.5 and "ridge/weights.npz" in manifest["files"]
-    fallback = get_detector("techniques")
+    fallback = get_detector("techniques.v1")
     assert isinstance(fallback, TechniquesDetector)
     detector = TechniquesEnDetector("techniques-en.v1", tmp_path / "model", fallback)
     doc = prepare(Article(text=ENGLISH, lang="en"))
