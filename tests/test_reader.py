@@ -198,7 +198,9 @@ def test_training_path_resumes_and_writes_both_model_folders(data_dir: Path, tmp
     assert report.n_train > 0 and report.n_tune > 0 and "all" in report.validation
     assert (work / "last.pt").is_file() and not any("resumed" in s for s in said)
     manifest = json.loads((out / "reader" / "manifest.json").read_text())
-    assert manifest["layers"] == 6 and manifest["min_token_cosine_vs_torch"] > 0.99
+    # int8 arithmetic: every token row stays close to the torch model's (the shipped reader: 0.969)
+    assert manifest["layers"] == 6 and manifest["min_token_cosine_vs_torch"] > 0.9
+    assert "activation scales per batch" in manifest["quantisation"]
     detector = ReaderTechniquesDetector("techniques.v2", out / "techniques-reader")
     sha = manifest["files"]["model.onnx"]["sha256"]
     assert detector.reader == f"{manifest['name']}-{manifest['version']}@{sha[:12]}"
