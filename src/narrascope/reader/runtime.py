@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from narrascope.encode.export import sha256
 from narrascope.encode.manifest import ModelFileError
 from narrascope.reader.tokenizer import PAD, Tokens, tokenize, tokenizer_path
 from narrascope.reader.weights import E5Weights
@@ -40,14 +41,6 @@ class Reading:
     tokens: Tokens
     hidden: Matrix
     reader: str
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _session(model: bytes | str, threads: int | None) -> Any:
@@ -79,7 +72,7 @@ class Reader:
     @classmethod
     def from_onnx(cls, path: Path, threads: int | None = None) -> Reader:
         """A reader over an ONNX file alone (no manifest checks): for export checks and experiments."""
-        return cls(_session(str(path), threads), E5Weights(), path.stem, "unchecked", _sha256(path))
+        return cls(_session(str(path), threads), E5Weights(), path.stem, "unchecked", sha256(path))
 
     @classmethod
     def load(cls, folder: Path, threads: int | None = None) -> Reader:
@@ -106,7 +99,7 @@ class Reader:
             ("word embeddings", weights.path, base["weights_sha256"]),
             ("tokenizer", tokenizer_path(), base["tokenizer_sha256"]),
         ):
-            if _sha256(file) != recorded:
+            if sha256(file) != recorded:
                 raise ModelFileError(
                     f"{file}: the installed {what} differ from those the reader was trained with ({path})"
                 )

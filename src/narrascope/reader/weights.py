@@ -17,7 +17,6 @@ weight = (nibble - 8) * scale.
 
 from __future__ import annotations
 
-import hashlib
 import struct
 from dataclasses import dataclass
 from functools import cached_property
@@ -135,11 +134,9 @@ class E5Weights:
 
     @cached_property
     def sha256(self) -> str:
-        digest = hashlib.sha256()
-        with self.path.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                digest.update(chunk)
-        return digest.hexdigest()
+        from narrascope.encode.export import sha256
+
+        return sha256(self.path)
 
     def tensor(self, name: str) -> Matrix:
         """One tensor as float32 (flat); Q4_0 tensors dequantised."""

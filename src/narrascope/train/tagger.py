@@ -313,6 +313,30 @@ def blocks_split(golds: Sequence[SpanDoc], blocks: int, block: int) -> tuple[lis
     return train, held
 
 
+def split(
+    golds: Sequence[SpanDoc], blocks: int, block: int, tune_every: int
+) -> tuple[list[SpanDoc], list[SpanDoc], list[SpanDoc]]:
+    """(fine-tuning articles, threshold articles, held-out articles); ``block`` -1 holds nothing out."""
+    train, held = blocks_split(golds, blocks, block) if block >= 0 else (list(golds), [])
+    tune_part = train[::tune_every] if len(train) > 1 else []
+    fit = [g for i, g in enumerate(train) if i % tune_every] if tune_part else train
+    return fit, tune_part, held
+
+
+def write_split(
+    work: Path, blocks: int, block: int, tune: Sequence[SpanDoc], held: Sequence[SpanDoc]
+) -> None:
+    """``work/split.json``: which articles tuned the cut-offs and which were held out (``lang/id``)."""
+    work.mkdir(parents=True, exist_ok=True)
+    split = {
+        "blocks": blocks,
+        "block": block,
+        "held_out": sorted(f"{g.article.lang}/{g.article.id}" for g in held),
+        "tune": sorted(f"{g.article.lang}/{g.article.id}" for g in tune),
+    }
+    (work / "split.json").write_text(json.dumps(split) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     from narrascope.datasets.spans import load_st3, read_techniques
 
@@ -335,17 +359,8 @@ def main(argv: list[str] | None = None) -> int:
 
     labels = read_techniques(a.data)
     golds = load_st3(a.data, limit=a.limit)
-    train, held = blocks_split(golds, a.blocks, a.block) if a.block >= 0 else (list(golds), [])
-    tune = train[:: a.tune_every]  # the thresholds are tuned on these, so they are not trained on
-    train = [g for i, g in enumerate(train) if i % a.tune_every]
-    (a.work).mkdir(parents=True, exist_ok=True)
-    split = {
-        "blocks": a.blocks,
-        "block": a.block,
-        "held_out": sorted(f"{g.article.lang}/{g.article.id}" for g in held),
-        "tune": sorted(f"{g.article.lang}/{g.article.id}" for g in tune),
-    }
-    (a.work / "split.json").write_text(json.dumps(split) + "\n")
+    train, tune, held = split(golds, a.blocks, a.block, a.tune_every)
+    write_split(a.work, a.blocks, a.block, tune, held)
     log(f"tokenising {len(train)} training articles ({len(held)} held out)")
     fine_tune(tag_docs(train, labels), len(labels), hp, a.work, log)
     log("done")

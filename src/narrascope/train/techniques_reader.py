@@ -27,7 +27,7 @@ from narrascope.datasets.spans import SpanDoc
 from narrascope.reader.tokenizer import tokenize, tokenizer_path
 from narrascope.reader.weights import PACKAGE as WEIGHTS_PACKAGE
 from narrascope.reader.weights import E5Weights
-from narrascope.train.tagger import Tagger, TaggerHyper, blocks_split, fine_tune, tag_docs
+from narrascope.train.tagger import Tagger, TaggerHyper, fine_tune, split, tag_docs, write_split
 from narrascope.train.tagger_eval import Cutoffs, Scored, score_articles, tune, validate
 from narrascope.train.techniques import TERMS, LangFigures, Log, PerTechnique, card_tables
 
@@ -56,16 +56,6 @@ class ReaderReport:
     validation: dict[str, LangFigures] = field(default_factory=dict)
     per_technique: dict[str, PerTechnique] = field(default_factory=dict)
     out: Path | None = None
-
-
-def split(
-    golds: Sequence[SpanDoc], blocks: int, block: int, tune_every: int
-) -> tuple[list[SpanDoc], list[SpanDoc], list[SpanDoc]]:
-    """(fine-tuning articles, threshold articles, held-out articles)."""
-    train, held = blocks_split(golds, blocks, block) if block >= 0 else (list(golds), [])
-    tune_part = train[::tune_every] if len(train) > 1 else []
-    fit = [g for i, g in enumerate(train) if i % tune_every] if tune_part else train
-    return fit, tune_part, held
 
 
 def export(tagger: Tagger, folder: Path, hp: TaggerHyper, scheme: str, log: Log) -> str:
@@ -129,6 +119,8 @@ def train_techniques_reader(
     if not golds:
         raise FileNotFoundError(f"no SemEval-2023 subtask-3 articles under {data}")
     fit, tune_part, held = split(golds, blocks, block, tune_every)
+    if work is not None:  # the held-out articles, for bench/techniques_reader.py
+        write_split(work, blocks, block, tune_part, held)
     report = ReaderReport(len(fit), len(tune_part), len(held))
     log(f"techniques: fine-tuning on {len(fit)} articles ({len(tune_part)} tune, {len(held)} held out)")
     with tempfile.TemporaryDirectory() as tmp:
