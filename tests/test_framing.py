@@ -112,21 +112,54 @@ def _check_findings(text: str, findings: tuple[Finding, ...]) -> None:
     assert {f.attr("entity") for f in mentions} == {f.attr("entity") for f in entities}
     counts = sum(int(f.attr("mentions")) for f in entities)
     assert counts == len(mentions) and all(f.start is None for f in entities)
+    for e in entities:  # ``agree``: how many of the entity's mentions carry its main role
+        own = [f for f in mentions if f.attr("entity") == e.attr("entity")]
+        assert int(e.attr("agree")) == sum(f.label == e.label for f in own) >= 1
+        assert max(sum(f.label == r for f in own) for r in MAIN_ROLES) == int(e.attr("agree"))
 
 
 def test_detector_conformance() -> None:
     from narrascope.analyze.base import available
     from narrascope.pipeline import Analyzer
 
-    assert "framing.v1" in available()
-    analyzer = Analyzer(detectors=("framing",))
-    for text in TEXTS:
-        result = analyzer.analyze(Article(text=text, lang="en")).result("framing")
-        assert result is not None and result.detector == "framing.v1"
-        _check_findings(text, result.findings)
-    found = analyzer.analyze(Article(text=TEXTS[0], lang="en")).result("framing")
-    assert found is not None
-    assert {"United States", "Russia", "Volodymyr Zelensky"} <= {f.attr("entity") for f in found.findings}
+    assert {"framing.v1", "framing.v2"} <= set(available())
+    for name in ("framing", "framing.v1"):  # the default is v2, on the reader's pass
+        analyzer = Analyzer(detectors=(name,))
+        for text in TEXTS:
+            result = analyzer.analyze(Article(text=text, lang="en")).result("framing")
+            assert result is not None and result.detector == ("framing.v2" if name == "framing" else name)
+            _check_findings(text, result.findings)
+        found = analyzer.analyze(Article(text=TEXTS[0], lang="en")).result("framing")
+        assert found is not None
+        assert {"United States", "Russia", "Volodymyr Zelensky"} <= {f.attr("entity") for f in found.findings}
+
+
+def test_v2_reads_the_reader_and_an_article_gets_one_answer_in_any_batch() -> None:
+    from narrascope.pipeline import Analyzer
+
+    analyzer = Analyzer(detectors=("framing.v2",))
+    arts = [Article(text=t, lang="en") for t in TEXTS]
+    alone = [analyzer.analyze(a).result("framing") for a in arts]
+    docs = [analyzer.prepare(a) for a in arts[::-1]]
+    together = [a.result("framing") for a in analyzer.analyze_documents(docs)][::-1]
+    assert [r.findings for r in alone] == [r.findings for r in together]  # type: ignore[union-attr]
+    assert any(r.findings for r in alone)  # type: ignore[union-attr]
+
+
+def test_v2_refuses_a_pass_of_another_reader() -> None:
+    from narrascope.analyze.framing import framing_v2
+    from narrascope.analyze.heads import ModelFileError
+    from narrascope.pipeline import Analyzer
+
+    det = framing_v2()
+    assert det.requires == ("multi", "reader") and det.model.reader
+    analyzer = Analyzer(detectors=("framing.v2",))
+    doc = analyzer.prepare(Article(text=TEXTS[0], lang="en"))
+    feat = analyzer.features([doc])[0]
+    assert det.detect_batch([doc], [feat])[0].findings
+    det.model.reader = "some-other-reader-1@000000000000"
+    with pytest.raises(ModelFileError, match="trained on reader"):
+        det.detect_batch([doc], [feat])
 
 
 def test_predict_st1_with_mentions_keeps_row_order(tmp_path: Path) -> None:
@@ -176,6 +209,11 @@ FLOORS = {"EMR": 0.59, "main": 0.84}
 # by-id held-out figures recorded in the committed manifest (measured EMR / main-role accuracy:
 # en 0.267 / 0.719, all languages 0.336 / 0.614)
 HELD_OUT_FLOORS = {"en": (0.24, 0.69), "all": (0.31, 0.58)}
+# framing.v2 on the same slice, measured 0.719 / 0.933 (it saw the slice)
+FLOORS_V2 = {"EMR": 0.68, "main": 0.90}
+# framing.v2's by-id held-out figures in its manifest (measured EMR / main: en 0.289 / 0.711, all 0.397 /
+# 0.683, against v1's 0.267 / 0.719 and 0.336 / 0.614)
+HELD_OUT_FLOORS_V2 = {"en": (0.26, 0.70), "all": (0.37, 0.66)}
 
 
 @pytest.fixture(scope="module")
@@ -184,20 +222,32 @@ def corpus(semeval2025_dir: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_training_path_tiny_slice(corpus: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("recipe,name", [("framing", "framing.v2"), ("framing.v1", "framing.v1")])
+def test_training_path_tiny_slice(corpus: Path, tmp_path: Path, recipe: str, name: str) -> None:
     pytest.importorskip("sklearn")
     from narrascope.cli import main
 
     out = tmp_path / "model"
     result = CliRunner().invoke(
-        main, ["train", "framing", "--data", str(corpus), "--limit", "2", "--out", str(out)]
+        main, ["train", recipe, "--data", str(corpus), "--limit", "2", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
     assert (out / "MODEL_CARD.md").is_file() and (out / "main" / "weights.npz").is_file()
-    from narrascope.analyze.framing import FramingDetector
+    assert "language majority" in result.output
+    from narrascope.analyze.framing import READER_SPACES, FramingDetector
+    from narrascope.reader import get_reader
 
-    det = FramingDetector("framing.v1", out)
+    det = FramingDetector(name, out)
     assert det.model.fine.thresholds.shape == (len(FINE_ROLES),)
+    assert (det.space == READER_SPACES) == (name == "framing.v2")
+    if name == "framing.v2":
+        assert det.model.reader == get_reader().id
+        analysis_doc = Article(text=TEXTS[0], lang="en")
+        from narrascope.pipeline import Analyzer
+
+        analyzer = Analyzer(detectors=("framing.v2",))
+        doc = analyzer.prepare(analysis_doc)
+        _check_findings(doc.text, det.detect_batch([doc], analyzer.features([doc]))[0].findings)
 
 
 @pytest.mark.slow
@@ -221,6 +271,38 @@ def test_accuracy_gate(corpus: Path) -> None:
     rows = np.ones(len(table.doc), dtype=bool)
     row = evaluate(framing_v1().model, table, rows, majority_fine(table, rows))["en"]
     assert row["EMR"] >= FLOORS["EMR"] and row["main"] >= FLOORS["main"], row
+
+
+@pytest.mark.slow
+def test_accuracy_gate_v2(corpus: Path) -> None:
+    """framing.v2 on the same pinned slice (which it saw: a regression gate, not a quality figure)."""
+    from narrascope.analyze.framing import READER_SPACES, framing_v2
+    from narrascope.datasets.split import split_by_id
+    from narrascope.entities.annotations import load_roles
+    from narrascope.train.framing import build_table, evaluate, majority_fine
+
+    docs, _ = load_roles(corpus, langs=["EN"])
+    _, val = split_by_id([d.article.id for d in docs])
+    table = build_table([d for d in docs if d.article.id in val], lambda s: None, READER_SPACES)
+    rows = np.ones(len(table.doc), dtype=bool)
+    row = evaluate(framing_v2().model, table, rows, majority_fine(table, rows))["en"]
+    assert row["EMR"] >= FLOORS_V2["EMR"] and row["main"] >= FLOORS_V2["main"], row
+
+
+def test_v2_beats_each_languages_majority_main_role_held_out() -> None:
+    """The rule of the issue: no framing model ships below the per-language majority main role on its
+    held-out validation (the by-id split; the block spread is in the README, ``bench/framing_reader.py``)."""
+    from narrascope.analyze.doclabels import model_dir
+    from narrascope.analyze.heads import read_manifest
+
+    validation = read_manifest(model_dir("framing-reader"))["validation"]
+    assert {"bg", "en", "hi", "pt", "ru", "all"} <= set(validation)
+    for lang, row in validation.items():  # measured: English ties its majority (0.711) on this split
+        assert row["main"] >= row["majority_main"], (lang, row)
+        assert row["EMR"] > row["base_EMR"], (lang, row)
+    assert validation["all"]["main"] >= validation["all"]["majority_main"] + 0.15
+    for lang, (emr, main) in HELD_OUT_FLOORS_V2.items():
+        assert validation[lang]["EMR"] >= emr and validation[lang]["main"] >= main, lang
 
 
 def test_committed_model_held_out_figures() -> None:

@@ -44,6 +44,13 @@ def framing_v1() -> Detector:
     return build()
 
 
+@register("framing.v2")
+def framing_v2() -> Detector:
+    from narrascope.analyze.framing import framing_v2 as build
+
+    return build()
+
+
 @register("techniques-en.v1")
 def techniques_en_v1() -> Detector:
     from narrascope.analyze.techniques import TechniquesDetector

@@ -3,15 +3,18 @@ SemEval-2025 Task 10 taxonomy.
 
 Entities are found without help (``narrascope.entities``: the capitalised-span finder joined with the actor
 gazetteer by default, spaCy/natasha NER with ``prefer_ner=True``), or given (``mentions``, the official
-subtask-1 setting). Each mention gets features from the shared sentence embeddings
-(``entities.features``) and two heads (``FramingModel``): a softmax over the main roles and a sigmoid per fine
-role. ``decide`` keeps the output consistent: the best main role, its best fine role, and further fine roles
-of that main role whose score passes their tuned cut-off.
+subtask-1 setting). Each mention gets features (``entities.features``) and two heads (``FramingModel``): a
+softmax over the main roles and a sigmoid per fine role. The features depend on the model's space:
+``multi`` (``framing.v1``): built from the shared USE sentence vectors; ``multi+reader`` (``framing.v2``, the
+default): the same block, the same construction over the reader's sentence vectors, and the reader's token
+rows of the mention, of its entity's other mentions and of the tokens around it (one pass of the reader per
+article, shared with the techniques detector). ``decide`` keeps the output consistent: the best main role,
+its best fine role, and further fine roles of that main role whose score passes their tuned cut-off.
 
 Findings: one per mention (``label`` = main role, ``score`` = its probability, the mention's span, ``attrs``
 ``entity``, ``main_role``, ``fine_roles`` comma-joined, ``type``, ``level=mention``), then one per entity
 without span (``level=entity``: majority main role over its mentions, the fine roles most of its mentions
-carry, ``mentions`` count), most-mentioned first.
+carry, ``mentions`` count and ``agree``, how many of them have that main role), most-mentioned first.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import numpy.typing as npt
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest, sha256_file
 from narrascope.entities import EntityMention, find_entities
-from narrascope.entities.features import MentionRef, mention_features
+from narrascope.entities.features import MentionRef, mention_features, reader_mention_rows
 from narrascope.labels import labels
 from narrascope.scoring._labels import FINE_ROLES_2025, MAIN_ROLES_2025
 from narrascope.types import DetectorResult, Document, Finding
@@ -38,6 +41,9 @@ Matrix = npt.NDArray[np.float32]
 MAIN_ROLES: tuple[str, ...] = MAIN_ROLES_2025
 FINE_ROLES: tuple[str, ...] = FINE_ROLES_2025
 MANIFEST = "manifest.json"
+USE_SPACE = "multi"
+READER_SPACES = "multi+reader"  # framing.v2: USE features, the reader's sentence vectors and token rows
+VERSIONS = {USE_SPACE: "1", READER_SPACES: "2"}
 
 
 def _parents() -> list[int]:
@@ -78,6 +84,7 @@ class FramingModel:
 
     main: LinearHead
     fine: LinearHead
+    reader: str = ""  # ``Reader.id`` of the reader a ``multi+reader`` model was trained on
 
     def probabilities(self, x: Matrix) -> tuple[Matrix, Matrix]:
         return self.main.scores(x), self.fine.scores(x)
@@ -88,7 +95,7 @@ class FramingModel:
         files = {f"{h}/{MANIFEST}": sha256_file(folder / h / MANIFEST) for h in ("main", "fine")}
         manifest = {
             "name": "framing",
-            "version": "1",
+            "version": VERSIONS[self.main.space],
             "space": self.main.space,
             "main_roles": list(MAIN_ROLES),
             "fine_roles": list(FINE_ROLES),
@@ -103,8 +110,14 @@ class FramingModel:
         model = cls(LinearHead.load(folder / "main"), LinearHead.load(folder / "fine"))
         if tuple(model.main.labels) != MAIN_ROLES or tuple(model.fine.labels) != FINE_ROLES:
             raise ModelFileError(f"{folder}: the heads' labels are not the SemEval-2025 roles")
-        if manifest.get("version") != "1":
-            raise ModelFileError(f"{folder / MANIFEST}: framing model version {manifest.get('version')!r}")
+        space = model.main.space
+        if space not in VERSIONS or manifest.get("version") != VERSIONS[space]:
+            raise ModelFileError(
+                f"{folder / MANIFEST}: framing model version {manifest.get('version')!r} over space {space!r}"
+            )
+        model.reader = str(manifest.get("reader", ""))
+        if space == READER_SPACES and not model.reader:
+            raise ModelFileError(f"{folder / MANIFEST}: a framing model over the reader must name its reader")
         return model
 
 
@@ -118,7 +131,7 @@ class FramingDetector:
         self.prefer_ner = prefer_ner
         self.space = self.model.main.space
         self.model_version = f"framing-{self.model.main.version}"
-        self.requires: tuple[str, ...] = (self.space,)
+        self.requires: tuple[str, ...] = ("multi", "reader") if self.space == READER_SPACES else (self.space,)
 
     def detect_batch(self, docs: Sequence[Document], feats: Sequence[Features]) -> list[DetectorResult]:
         out = []
@@ -133,9 +146,13 @@ class FramingDetector:
         if not mentions:
             return []
         refs = [MentionRef(m.start, m.end, m.entity) for m in mentions]
-        x = mention_features(feat.get(self.space), doc.sentences, doc.text, refs, doc.lang)
+        x = self.features(doc, feat, refs)
         pm, pf = self.model.probabilities(x)
         return [decide(pm[i], pf[i], self.model.fine.thresholds) for i in range(len(mentions))]
+
+    def features(self, doc: Document, feat: Features, refs: Sequence[MentionRef]) -> Matrix:
+        """The model's feature rows of ``refs`` in ``doc``."""
+        return mention_matrix(self.space, doc, feat, refs, self.model.reader, self.name)
 
     def given_roles(self, doc: Document, feat: Features, given: Sequence[tuple[str, int, int]]) -> list[str]:
         """Official setting: for mentions given as ``(entity, start, end inclusive)`` (offsets repaired as
@@ -159,6 +176,29 @@ class FramingDetector:
         decisions = self.roles(doc, feat, mentions)
         per_mention = [_mention_finding(m, d) for m, d in zip(mentions, decisions, strict=True)]
         return tuple(per_mention + entity_summary(mentions, decisions))
+
+
+def mention_matrix(
+    space: str,
+    doc: Document,
+    feat: Features,
+    refs: Sequence[MentionRef],
+    reader: str = "",
+    who: str = "framing",
+) -> Matrix:
+    """Feature rows of the mentions ``refs`` of ``doc`` in a framing space (``multi`` or ``multi+reader``);
+    ``reader`` (the latter) is the ``Reader.id`` the model was trained on, checked against the shared pass."""
+    x = mention_features(feat.get(USE_SPACE), doc.sentences, doc.text, refs, doc.lang)
+    if space == USE_SPACE:
+        return x
+    reading = feat.reading()
+    if reader and reading.reader != reader:
+        raise ModelFileError(
+            f"{who}: trained on reader {reader!r}, but the shared pass is {reading.reader!r}"
+        )
+    sent = mention_features(feat.get("reader"), doc.sentences, doc.text, refs, doc.lang)
+    tokens = reader_mention_rows(reading.hidden, reading.tokens.offsets, refs)
+    return np.concatenate([x, sent, tokens], axis=1)
 
 
 def _mention_finding(m: EntityMention, d: Decision) -> Finding:
@@ -186,6 +226,7 @@ def entity_summary(mentions: Sequence[EntityMention], decisions: Sequence[Decisi
         fines = Counter(j for d in mine for j in d.fine)
         kept = [j for j, n in fines.most_common() if 2 * n >= len(mine)] or [fines.most_common(1)[0][0]]
         attrs = (
+            ("agree", str(len(mine))),
             ("entity", entity),
             ("fine_roles", ",".join(FINE_ROLES[j] for j in kept)),
             ("level", "entity"),
@@ -201,6 +242,12 @@ def framing_v1() -> FramingDetector:
     from narrascope.analyze.doclabels import model_dir
 
     return FramingDetector("framing.v1", model_dir("framing"))
+
+
+def framing_v2() -> FramingDetector:
+    from narrascope.analyze.doclabels import model_dir
+
+    return FramingDetector("framing.v2", model_dir("framing-reader"))
 
 
 FALLBACK_ROW = "Antagonist\tForeign Adversary"

@@ -8,6 +8,9 @@ the article's and the entity context's embeddings times the entity's camp in the
 (``aliases.camp``: the stance toward a camp is an interaction a linear head cannot form by itself), and a
 hashed bag of the words around the mention.
 No extra encoder pass: the cost on top of the shared pass is a few matrix means per mention.
+
+``reader_mention_rows`` adds what the reader's one pass over the article says of the mention at token level:
+the rows of its own tokens, of its entity's mentions, and of the tokens around it.
 """
 
 from __future__ import annotations
@@ -141,4 +144,42 @@ def mention_features(
             window,
         ]
         out[i] = np.concatenate(parts)
+    return out
+
+
+READER_WINDOW = 32  # tokens either side of a mention whose reader rows form its local context
+
+
+def token_span(offsets: npt.NDArray[np.int64], start: int, end: int) -> tuple[int, int]:
+    """Indices ``[a, b)`` of the tokens overlapping the character span ``[start, end)`` (at least one token,
+    the nearest, when none overlaps); ``offsets`` are the tokens' (start, end) in text order."""
+    n = len(offsets)
+    a = min(int(np.searchsorted(offsets[:, 1], start, side="right")), n - 1)
+    b = min(max(int(np.searchsorted(offsets[:, 0], end, side="left")), a + 1), n)
+    return a, b
+
+
+def reader_dim(dim: int) -> int:
+    return 3 * dim
+
+
+def reader_mention_rows(
+    hidden: Matrix, offsets: npt.NDArray[np.int64], mentions: Sequence[MentionRef]
+) -> Matrix:
+    """(n_mentions, ``reader_dim(dim)``) from the reader's token rows of the article: the mean rows
+    (normalised) of the mention's own tokens, of every mention of its entity in the article, and of the
+    ``READER_WINDOW`` tokens either side of it."""
+    dim = hidden.shape[1]
+    out = np.zeros((len(mentions), reader_dim(dim)), dtype=np.float32)
+    if not mentions or len(hidden) == 0:
+        return out
+    spans = [token_span(offsets, m.start, m.end) for m in mentions]
+    own = [_unit(hidden[a:b].mean(axis=0)) for a, b in spans]
+    by_entity: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_entity.setdefault(m.entity, []).append(i)
+    entity = {e: _unit(np.mean([own[i] for i in ix], axis=0)) for e, ix in by_entity.items()}
+    for i, (m, (a, b)) in enumerate(zip(mentions, spans, strict=True)):
+        window = hidden[max(0, a - READER_WINDOW) : b + READER_WINDOW]
+        out[i] = np.concatenate([own[i], entity[m.entity], _unit(window.mean(axis=0))])
     return out

@@ -36,6 +36,14 @@ def train(
 
         target = out or (default_out(taxonomy) if taxonomy else model_dir(detector))
         return train_narratives(data, target, taxonomy_path=taxonomy, limit=limit, log=log)
+    if detector in ("framing", "framing.v1"):  # v2 reads the shipped reader's pass as well as USE
+        from narrascope.analyze.framing import READER_SPACES, USE_SPACE
+        from narrascope.train.framing import train_framing
+
+        v2 = detector == "framing"
+        target = out or model_dir("framing-reader" if v2 else "framing")
+        space = READER_SPACES if v2 else USE_SPACE
+        return train_framing(data, target, limit=limit, log=log, space=space)
     out = out or model_dir(detector)
     if detector in ("genre", "frames"):
         from narrascope.train.heads import train_head
@@ -53,11 +61,7 @@ def train(
         from narrascope.train.claims import train_claims
 
         return train_claims(data, out, limit=limit, log=log)
-    if detector == "framing":
-        from narrascope.train.framing import train_framing
-
-        return train_framing(data, out, limit=limit, log=log)
     raise KeyError(
         f"no training recipe for detector {detector!r}; trainable: genre, frames, techniques, "
-        "techniques.v1, techniques-en, narratives, framing, claims"
+        "techniques.v1, techniques-en, narratives, framing, framing.v1, claims"
     )

@@ -1,7 +1,9 @@
 """Training of the entity-framing heads on SemEval-2025 Task 10 subtask-1 annotations (all languages).
 
-Needs the ``train`` extra (scikit-learn). Reproduces the committed model:
-``narrascope train framing --data ../shared/datasets``. Validation: the by-id split (per language the top
+Needs the ``train`` extra (scikit-learn). Reproduces the committed models:
+``narrascope train framing --data ../shared/datasets`` (``framing.v2``, space ``multi+reader``: USE features,
+the reader's sentence vectors and token rows; needs the shipped reader) and ``narrascope train framing.v1``
+(space ``multi``). Validation: the by-id split (per language the top
 25% of document ids), scored with the official subtask-1 scorer beside the majority baseline; per-label
 thresholds for extra fine roles are tuned on out-of-fold predictions of the training part.
 """
@@ -16,7 +18,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.analyze.framing import FINE_ROLES, MAIN_ROLES, PARENT, FramingModel, decide
+from narrascope.analyze.base import Features
+from narrascope.analyze.framing import (
+    FINE_ROLES,
+    MAIN_ROLES,
+    PARENT,
+    READER_SPACES,
+    USE_SPACE,
+    FramingModel,
+    decide,
+    mention_matrix,
+)
 from narrascope.analyze.heads import LinearHead
 from narrascope.datasets.split import split_by_id
 from narrascope.entities.annotations import LoadReport, RoleDoc, load_roles
@@ -57,22 +69,30 @@ class FramingReport:
     out: Path | None = None
 
 
-def _doc_rows(d: RoleDoc, cache: FeatureCache) -> Matrix:
+def _doc_rows(d: RoleDoc, cache: FeatureCache, space: str) -> Matrix:
     document = prepare(d.article)
     key = d.article.content_hash
     if key not in _VECTORS:
         _VECTORS[key] = cache.encode(SPACE, document.sentence_texts())
     names = canonical_names([m.entity for m in d.mentions], ["NAME"] * len(d.mentions))
     refs = [MentionRef(m.start, m.end, n) for m, n in zip(d.mentions, names, strict=True)]
-    return mention_features(_VECTORS[key], document.sentences, d.article.text, refs, d.article.lang)
+    if space == USE_SPACE:
+        return mention_features(_VECTORS[key], document.sentences, d.article.text, refs, d.article.lang)
+    from narrascope.reader import get_reader
+    from narrascope.reader.runtime import sentence_rows
+
+    reading = get_reader().read(document.text)
+    vectors = {USE_SPACE: _VECTORS[key], "reader": sentence_rows(reading, document.sentences)}
+    return mention_matrix(space, document, Features(vectors, read=lambda: reading), refs)
 
 
-def build_table(docs: Sequence[RoleDoc], log: Log) -> MentionTable:
-    """Features and gold roles of every mention; fine roles outside the taxonomy are ignored."""
+def build_table(docs: Sequence[RoleDoc], log: Log, space: str = USE_SPACE) -> MentionTable:
+    """Features (in ``space``) and gold roles of every mention; fine roles outside the taxonomy are
+    ignored."""
     cache = FeatureCache(max_items=10)
     rows, main, fine, ids, langs, keys = [], [], [], [], [], []
     for k, d in enumerate(docs):
-        rows.append(_doc_rows(d, cache))
+        rows.append(_doc_rows(d, cache, space))
         for m in d.mentions:
             main.append(MAIN_ROLES.index(m.main) if m.main in MAIN_ROLES else 1)
             fine.append([int(r in m.fine) for r in FINE_ROLES])
@@ -87,7 +107,9 @@ def build_table(docs: Sequence[RoleDoc], log: Log) -> MentionTable:
     )
 
 
-def fit_model(x: Matrix, main: npt.NDArray[np.int_], fine: npt.NDArray[np.int_], c: float) -> FramingModel:
+def fit_model(
+    x: Matrix, main: npt.NDArray[np.int_], fine: npt.NDArray[np.int_], c: float, space: str = SPACE
+) -> FramingModel:
     """Softmax head for the main role, one sigmoid per fine role (a constant one where a role is absent)."""
     from sklearn.linear_model import LogisticRegression
 
@@ -99,10 +121,11 @@ def fit_model(x: Matrix, main: npt.NDArray[np.int_], fine: npt.NDArray[np.int_],
         icpt[clf.classes_[0]] = 0.0
     else:
         coef[clf.classes_], icpt[clf.classes_] = clf.coef_, clf.intercept_
+    version = "1" if space == USE_SPACE else "2"
     main_head = LinearHead(
         "framing-main",
-        "1",
-        SPACE,
+        version,
+        space,
         list(MAIN_ROLES),
         False,
         coef,
@@ -117,8 +140,8 @@ def fit_model(x: Matrix, main: npt.NDArray[np.int_], fine: npt.NDArray[np.int_],
             fcoef[j], ficpt[j] = f.coef_[0], f.intercept_[0]
     fine_head = LinearHead(
         "framing-fine",
-        "1",
-        SPACE,
+        version,
+        space,
         list(FINE_ROLES),
         True,
         fcoef,
@@ -128,7 +151,9 @@ def fit_model(x: Matrix, main: npt.NDArray[np.int_], fine: npt.NDArray[np.int_],
     return FramingModel(main_head, fine_head)
 
 
-def tune_thresholds(t: MentionTable, rows: npt.NDArray[np.bool_], c: float, folds: int = 4) -> Matrix:
+def tune_thresholds(
+    t: MentionTable, rows: npt.NDArray[np.bool_], c: float, folds: int = 4, space: str = SPACE
+) -> Matrix:
     """Per fine role, the cut-off above which it joins the best fine role, maximising the exact match ratio
     on out-of-fold predictions (folds by document)."""
     idx = np.flatnonzero(rows)
@@ -138,7 +163,7 @@ def tune_thresholds(t: MentionTable, rows: npt.NDArray[np.bool_], c: float, fold
     pf = np.zeros((len(idx), len(FINE_ROLES)), dtype=np.float32)
     for k in range(folds):
         test = np.array([fold_of[t.doc[i]] == k for i in idx])
-        model = fit_model(t.x[idx[~test]], t.main[idx[~test]], t.fine[idx[~test]], c)
+        model = fit_model(t.x[idx[~test]], t.main[idx[~test]], t.fine[idx[~test]], c, space)
         pm[test], pf[test] = model.probabilities(t.x[idx[test]])
     gold = [frozenset(np.flatnonzero(t.fine[i])) for i in idx]
     thresholds = np.ones(len(FINE_ROLES), dtype=np.float32)
@@ -155,10 +180,15 @@ def tune_thresholds(t: MentionTable, rows: npt.NDArray[np.bool_], c: float, fold
 
 
 def evaluate(
-    model: FramingModel, t: MentionTable, rows: npt.NDArray[np.bool_], common: int
+    model: FramingModel,
+    t: MentionTable,
+    rows: npt.NDArray[np.bool_],
+    common: int,
+    majority: dict[str, int] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Per language and over all: the official EMR and main-role accuracy, and the majority baseline's
-    (Antagonist with the fine role ``common``)."""
+    """Per language and over all: the official EMR and main-role accuracy, the baseline's (Antagonist with
+    the fine role ``common``), and with ``majority`` (language -> main role index, from the training part)
+    the main-role accuracy of answering each language's majority main role (``majority_main``)."""
     from narrascope.scoring import Roles, score_2025_st1
 
     pm, pf = model.probabilities(t.x)
@@ -181,6 +211,19 @@ def evaluate(
             "base_EMR": round(rb.official, 4),
             "base_main": round(rb.metrics["main-role accuracy"], 4),
         }
+        if majority is not None:
+            hits = [majority.get(t.lang[i], 1) == t.main[i] for i in sel]
+            out[lang]["majority_main"] = round(float(np.mean(hits)), 4)
+    return out
+
+
+def majority_main(t: MentionTable, rows: npt.NDArray[np.bool_]) -> dict[str, int]:
+    """Per language, the most frequent main role of ``rows`` (the per-language majority baseline)."""
+    out = {}
+    for lang in sorted(set(t.lang)):
+        sel = [i for i in np.flatnonzero(rows) if t.lang[i] == lang]
+        if sel:
+            out[lang] = int(np.bincount(t.main[sel], minlength=len(MAIN_ROLES)).argmax())
     return out
 
 
@@ -204,35 +247,43 @@ def train_framing(
     c: float = 0.5,
     limit: int | None = None,
     log: Log = lambda s: None,
+    space: str = READER_SPACES,
 ) -> FramingReport:
-    """Fit on the training part of the by-id split, validate per language, refit on all and save."""
+    """Fit on the training part of the by-id split, validate per language, refit on all and save.
+    ``space``: ``multi+reader`` (``framing.v2``) or ``multi`` (``framing.v1``)."""
     docs, load = load_roles(data, limit=limit)
     log(
         f"framing: {len(docs)} documents, {sum(len(d.mentions) for d in docs)} mentions "
         f"(dropped {sum(load.dropped.values())} whose offsets matched no text)"
     )
-    t = build_table(docs, log)
+    t = build_table(docs, log, space)
     train_ids, _ = split_by_id([d.article.id for d in docs], [d.article.lang for d in docs])
     is_train = np.array([d in train_ids for d in t.doc])
     report = FramingReport(int(is_train.sum()), int((~is_train).sum()), load=load)
-    model = fit_model(t.x[is_train], t.main[is_train], t.fine[is_train], c)
-    model.fine.thresholds = tune_thresholds(t, is_train, c)
-    report.validation = evaluate(model, t, ~is_train, majority_fine(t, is_train))
+    model = fit_model(t.x[is_train], t.main[is_train], t.fine[is_train], c, space)
+    model.fine.thresholds = tune_thresholds(t, is_train, c, space=space)
+    report.validation = evaluate(model, t, ~is_train, majority_fine(t, is_train), majority_main(t, is_train))
     for lang, v in report.validation.items():
         log(
-            f"  validation {lang}: EMR {v['EMR']:.4f} (majority {v['base_EMR']:.4f}), main-role accuracy "
-            f"{v['main']:.4f} (majority {v['base_main']:.4f}), {int(v['n'])} mentions"
+            f"  validation {lang}: EMR {v['EMR']:.4f} (Antagonist {v['base_EMR']:.4f}), main-role accuracy "
+            f"{v['main']:.4f} (Antagonist {v['base_main']:.4f}, language majority {v['majority_main']:.4f}), "
+            f"{int(v['n'])} mentions"
         )
-    final = fit_model(t.x, t.main, t.fine, c)
-    final.fine.thresholds = tune_thresholds(t, np.ones(len(t.doc), dtype=bool), c)
+    final = fit_model(t.x, t.main, t.fine, c, space)
+    final.fine.thresholds = tune_thresholds(t, np.ones(len(t.doc), dtype=bool), c, space=space)
     if out is not None:
-        final.save(out, _info(report, limit, c))
-        write_card(out, report)
+        info = _info(report, limit, c, space)
+        if space == READER_SPACES:
+            from narrascope.reader import get_reader
+
+            info["reader"] = get_reader().id
+        final.save(out, info)
+        write_card(out, report, space)
         report.out = out
     return report
 
 
-def _info(report: FramingReport, limit: int | None, c: float) -> dict[str, Any]:
+def _info(report: FramingReport, limit: int | None, c: float, space: str = SPACE) -> dict[str, Any]:
     load = report.load or LoadReport()
     return {
         "task": "SemEval-2025 Task 10 subtask 1 (entity framing)",
@@ -248,33 +299,45 @@ def _info(report: FramingReport, limit: int | None, c: float) -> dict[str, Any]:
         },
         "n_train": report.n_train,
         "n_val": report.n_val,
-        "hyperparameters": {"C": c, "space": SPACE},
+        "hyperparameters": {"C": c, "space": space},
         "terms": TERMS,
     }
 
 
-def write_card(folder: Path, report: FramingReport) -> None:
+_V2_FEATURES = (
+    "The same block is built a second time over the fine-tuned reader's sentence vectors (read in the "
+    "article's context), and the reader's token rows add three more: the mean rows of the mention's own "
+    "tokens, of every mention of its entity in the article, and of the 32 tokens either side of the "
+    "mention (one reader pass per article, shared with techniques.v2). "
+)
+
+
+def write_card(folder: Path, report: FramingReport, space: str = SPACE) -> None:
     rows = "\n".join(
         f"| {k} | {int(v['n'])} | {v['EMR']:.4f} | {v['base_EMR']:.4f} | {v['main']:.4f} "
-        f"| {v['base_main']:.4f} |"
+        f"| {v['base_main']:.4f} | {v.get('majority_main', float('nan')):.4f} |"
         for k, v in report.validation.items()
     )
+    v2 = space == READER_SPACES
     (folder / "MODEL_CARD.md").write_text(
-        "# framing: entity roles (SemEval-2025 Task 10 subtask 1)\n\n"
+        f"# framing{'-reader' if v2 else ''}: entity roles (SemEval-2025 Task 10 subtask 1)\n\n"
         "Per entity mention: a softmax head for the main role (Protagonist, Antagonist, Innocent) and one "
         "sigmoid per fine role (22), over features built from the shared multilingual sentence embeddings "
         "(the mention's sentence, every sentence naming the same entity, the article; the last two also "
         "times the entity's camp in the war in Ukraine), the entity's name (hashed words, known-actor "
-        "one-hot) and a hashed bag of the words around the mention. Decoding: the fine role with the best "
+        "one-hot) and a hashed bag of the words around the mention. "
+        f"{_V2_FEATURES if v2 else ''}Decoding: the fine role with the best "
         "p(its main role) x p(it), its main role, and further fine roles of that main role whose score "
         "passes a cut-off tuned on out-of-fold predictions.\n\n"
         f"## Data and terms\n{TERMS}\n\n"
         f"## Validation (official scorer; by-id split: top 25% of ids per language, {report.n_train} train / "
         f"{report.n_val} validation mentions; majority = Antagonist + the most frequent fine role)\n\n"
-        "| language | mentions | EMR | majority EMR | main-role acc. | majority main |\n"
-        "|---|---|---|---|---|---|\n"
+        "| language | mentions | EMR | Antagonist EMR | main-role acc. | Antagonist main | language majority "
+        "main |\n"
+        "|---|---|---|---|---|---|---|\n"
         f"{rows}\n\nThe committed model is then refit on all the training mentions.\n\n"
-        "## Retrain\n`narrascope train framing --data ../shared/datasets`\n\n"
+        f"## Retrain\n`narrascope train {'framing' if v2 else 'framing.v1'} --data ../shared/datasets`"
+        f"{' (reads with the shipped reader; retrain after the reader changes)' if v2 else ''}\n\n"
         "## Limits\nThe multilingual encoder is not aligned for Hindi (and Ukrainian); features are sentence-"
         "level, so two entities in one sentence share most of their context. Trained on 2022-2024 news about "
         "the war in Ukraine and climate change. The issue's targets (English exact match 0.45, main-role "
