@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from narrascope.report._summary import CastMember, Density, Scored, Summary, summarize
@@ -152,8 +152,10 @@ def _entities(summaries: tuple[Summary, ...]) -> tuple[EntityRow, ...]:
             key = entity_key(m.name) or m.name
             names.setdefault(key, m.name)
             mine = cells.setdefault(key, {})
-            if i not in mine or m.mentions > mine[i].mentions:  # two spellings in one article: the commoner
-                mine[i] = m
+            if i in mine:  # two spellings in one article: one entity, the commoner spelling's role
+                big, small = (m, mine[i]) if m.mentions > mine[i].mentions else (mine[i], m)
+                m = replace(big, mentions=big.mentions + small.mentions)
+            mine[i] = m
     rows = [EntityRow(names[k], tuple(c.get(i) for i in range(len(summaries)))) for k, c in cells.items()]
 
     def order(r: EntityRow) -> tuple[int, int, str]:
