@@ -15,18 +15,10 @@ from typing import Any
 
 import pytest
 
+from tests._browser import CHROMIUM_ARGS, need_chromium, sync_api
 from tests._serve import get_json, serving
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EXAMPLE = (ROOT / "examples" / "interview.txt").read_text(encoding="utf-8")
 HOSTILE = (
     "Breaking: the minister spoke today about the budget and the coming election campaign.\n\n"
@@ -38,10 +30,6 @@ HOSTILE = (
 # points NARRASCOPE_SCREENSHOTS at docs/img to refresh the README's images.
 SHOTS = os.environ.get("NARRASCOPE_SCREENSHOTS", "")
 IMG = Path(SHOTS) if SHOTS else Path(tempfile.gettempdir()) / "narrascope-screenshots"
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)"
-)
 
 
 @dataclass(frozen=True)
@@ -89,6 +77,7 @@ def build_store(db: Path, detectors: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    need_chromium()  # before the models load: no browser, no point (and in CI, a failure)
     detectors = loadable_detectors()
     db = tmp_path_factory.mktemp("store") / "corpus.duckdb"
     build_store(db, detectors)
@@ -98,9 +87,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    executable = need_chromium()
+    with sync_api().sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -19,11 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests._browser import CHROMIUM_ARGS, need_chromium, sync_api
 from tests._serve import serving
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 DETECTORS = ("genre", "techniques")
 EVIL = "http://evil.example"
 PAYLOADS = (
@@ -86,8 +85,7 @@ def build_store(db: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} missing (apt-get install chromium): the hostile-UI checks need a browser")
+    need_chromium()  # the hostile-UI checks need a browser (in CI, a missing one fails)
     db = tmp_path_factory.mktemp("hostile") / "corpus.duckdb"
     build_store(db)
     with serving(list(DETECTORS), db) as url:
@@ -96,9 +94,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    executable = need_chromium()
+    with sync_api().sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
