@@ -57,6 +57,11 @@ HOSTILE_HTML = (
 )
 HOSTILE_ID = 'x"><img src=x onerror=window.__pwned=30>'
 DANGEROUS = "script, img, iframe, svg, style, link, meta, object, embed, form, input, base, math, details"
+# the summary, legend and compare page draw their own svg charts, checkboxes and <details>: all else is out
+DANGEROUS_AROUND = (
+    "script, img, iframe, style, link, meta, object, embed, form, base, math, textarea, video, audio"
+)
+AROUND = "header.page, #summary, #legend, #compare"
 
 
 @dataclass
@@ -137,6 +142,24 @@ def assert_inert(page: Any, watch: Watch, server: str) -> None:
         ".filter(n => n.startsWith('on') || n === 'href' || n === 'src' || n === 'style')"
     )
     assert handlers == []
+    assert_inert_around(page)
+
+
+def assert_inert_around(page: Any) -> None:
+    """The views around the text (headline, summary, legend, compare page): no planted element or handler,
+    links only to anchors of the page, svg only the renderer's own charts."""
+    assert page.locator(f":is({AROUND}) :is({DANGEROUS_AROUND})").count() == 0
+    bad = page.evaluate(
+        f"[...document.querySelectorAll(':is({AROUND}), :is({AROUND}) *')].flatMap(e => [...e.attributes]"
+        ".filter(a => a.name.startsWith('on') || a.name === 'src' || a.name === 'style' || "
+        "(a.name === 'href' && !a.value.startsWith('#'))).map(a => e.tagName + ' ' + a.name))"
+    )
+    assert bad == []
+    charts = page.evaluate(
+        f"[...document.querySelectorAll(':is({AROUND}) svg')].map(s => s.getAttribute('class'))"
+    )
+    assert all(c in ("bars", "cbar") for c in charts), charts
+    assert page.evaluate("typeof window.__pwned") == "undefined"
 
 
 def test_control_the_payloads_do_fire_when_not_escaped(tab: tuple[Any, Watch], server: str) -> None:
@@ -191,6 +214,29 @@ def test_stored_hostile_article_and_metadata_are_inert(tab: tuple[Any, Watch], s
     page.goto(server + "/corpus")
     page.wait_for_timeout(500)
     assert page.evaluate("typeof window.__pwned") == "undefined" and watch.outside == []
+
+
+def test_hostile_headline_and_summary_are_inert(tab: tuple[Any, Watch], server: str) -> None:
+    """The first line is the headline: a payload there is shown as text, in the header and the title."""
+    page, watch = tab
+    first = PAYLOADS[0] + " " + PAYLOADS[1]
+    submit(page, server, first + "\n\n" + BODY, "text")
+    assert page.locator("#headline").inner_text() == first
+    assert first in page.title()
+    assert_inert(page, watch, server)
+
+
+def test_compare_page_with_hostile_articles_is_inert(tab: tuple[Any, Watch], server: str) -> None:
+    page, watch = tab
+    page.goto(server + "/compare")
+    page.fill("#text1", PAYLOADS[0] + "\n\n" + BODY)
+    page.fill("#text2", HOSTILE_HTML)
+    page.click("#compare-submit")
+    page.wait_for_selector("#compare", state="visible", timeout=90_000)
+    assert PAYLOADS[0] in page.locator("#cmp-articles thead").inner_text()
+    page.wait_for_timeout(1200)
+    assert watch.outside == [] and page.url.startswith(server)
+    assert_inert_around(page)
 
 
 # --- access: no browser needed ----------------------------------------------------------------------------

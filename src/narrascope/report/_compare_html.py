@@ -67,14 +67,21 @@ def render_comparison(c: Comparison) -> str:
 
 
 def _table(sid: str, summaries: tuple[Summary, ...], rows: list[str], first: str = "") -> str:
+    """The articles as columns: the first table names them in full, later ones by letter and a short name."""
+    full = sid == "cmp-articles"
+    names = [s.headline if full else _short(s.headline) for s in summaries]
     cols = "".join(
-        f'<th scope="col"><span class="letter">{LETTERS[i]}</span>{esc(s.headline)}</th>'
-        for i, s in enumerate(summaries)
+        f'<th scope="col"><span class="letter">{LETTERS[i]}</span>{esc(name)}</th>'
+        for i, name in enumerate(names)
     )
     return (
         f'<table class="cmp" id="{sid}"><thead><tr><th scope="col">{esc(first)}</th>{cols}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _short(headline: str, limit: int = 48) -> str:
+    return headline if len(headline) <= limit else headline[: limit - 1].rstrip() + "…"
 
 
 def _row(name: str, cells: Sequence[str], cls: str = "") -> str:
@@ -162,7 +169,7 @@ def _density_row(r: DensityRow, top: float, name: str) -> str:
     for d in r.cells:
         w = _BAR * d.per_1000 / top
         bar = (
-            f'<svg class="bar" width="{_BAR}" height="10" viewBox="0 0 {_BAR} 10" aria-hidden="true">'
+            f'<svg class="cbar" width="{_BAR}" height="10" viewBox="0 0 {_BAR} 10" aria-hidden="true">'
             f'<rect x="0" y="1" width="{w:.1f}" height="8" rx="2"></rect></svg>'
         )
         cells.append(

@@ -8,7 +8,7 @@ from narrascope.report._common import clean, info
 from narrascope.report._model import PageModel, evidence_id
 from narrascope.report._summary import MAIN_ROLES, CastMember, Density, Summary
 
-CAST_PER_ROLE = 8
+CAST_PER_ROLE = 6
 _BAR = 150  # px: the longest bar of a chart
 
 
