@@ -224,3 +224,20 @@ def test_hostile_headline_outlet_entity_and_narrative_stay_inert() -> None:
     html = to_html(hostile)
     assert "<script>window" not in html and "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
     assert [t for t, _ in tags(html)].count("script") == 1
+
+
+def test_report_of_a_5000_character_article_is_one_self_contained_file() -> None:
+    sentence = "The shameless bankers sold our farms, and the minister lied again to every family. "
+    text = (sentence * (5000 // len(sentence) + 1))[:5000]
+    found = tuple(
+        Finding(label, 0.3 + (i % 7) / 10, i * 25, i * 25 + 40)
+        for i, label in enumerate(["Loaded_Language", "Doubt", "Repetition", "Name_Calling-Labeling"] * 49)
+    )
+    doc = Document(Article(text, id="long"), "en", 1.0, (Span(0, 5000),), (Span(0, 5000),))
+    html = to_html(Analysis(doc, (DetectorResult("techniques.v2", "1", found),)))
+    assert "http://" not in html and "https://" not in html and "@import" not in html
+    assert not re.search(r"\b(src|href)=\"(?!#)", html)
+    found_tags = [t for t, _ in tags(html)]
+    assert found_tags.count("script") == 1 and found_tags.count("style") == 1
+    assert found_tags.count("link") == 0 and found_tags.count("img") == 0
+    assert len([a for t, a in tags(html) if t == "span" and "ln" in a.get("class", "").split()]) >= len(found)
