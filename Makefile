@@ -33,7 +33,8 @@ dev: $(STAMP_DEV)
 demo: $(STAMP_RUN)
 	$(BIN)/narrascope analyze examples/interview.txt --format text
 	$(BIN)/narrascope analyze examples/interview.txt --format html --out out/interview.html
-	@echo "HTML report written to out/interview.html"
+	$(BIN)/narrascope compare examples/interview.txt examples/wire.txt --out out/compare.html
+	@echo "HTML report written to out/interview.html; the interview beside a wire report: out/compare.html"
 
 # chromium for the browser tests: installed when missing and we can (root, apt-get), else a clear failure
 browser:

@@ -241,3 +241,15 @@ def test_report_of_a_5000_character_article_is_one_self_contained_file() -> None
     assert found_tags.count("script") == 1 and found_tags.count("style") == 1
     assert found_tags.count("link") == 0 and found_tags.count("img") == 0
     assert len([a for t, a in tags(html) if t == "span" and "ln" in a.get("class", "").split()]) >= len(found)
+
+
+def test_text_view_opens_on_the_same_summary() -> None:
+    from narrascope.report import to_text
+
+    out = to_text(analysis())
+    glance = out[out.index("At a glance") : out.index("\n\n", out.index("At a glance"))]
+    assert "  Bankers betray the nation again" in glance
+    assert "dominant narrative: URW: Blaming the bankers 0.70" in glance
+    assert "› “The minister, a spineless puppet, lied again.”" in glance
+    assert "persuasion: " in glance and "Attack on reputation" in glance and "Distraction" not in glance
+    assert "antagonists: minister ×2, bankers ×1" in glance and "protagonists: farmers ×1" in glance
