@@ -253,3 +253,15 @@ def test_text_view_opens_on_the_same_summary() -> None:
     assert "› “The minister, a spineless puppet, lied again.”" in glance
     assert "persuasion: " in glance and "Attack on reputation" in glance and "Distraction" not in glance
     assert "antagonists: minister ×2, bankers ×1" in glance and "protagonists: farmers ×1" in glance
+
+
+def test_no_density_is_claimed_when_the_techniques_detector_did_not_run() -> None:
+    from narrascope.report import to_text
+
+    a = analysis()
+    without = Analysis(a.document, tuple(r for r in a.results if r.task != "techniques"))
+    s = summarize(without)
+    assert not s.measured and s.to_dict()["techniques_per_1000_words"] is None
+    assert 'data-fact="persuasion-density"' not in to_html(without)
+    assert "persuasion:" not in to_text(without)
+    assert summarize(a).measured and 'data-fact="persuasion-density"' in to_html(a)

@@ -124,7 +124,12 @@ def _articles(summaries: tuple[Summary, ...]) -> str:
         _row("Dominant narrative", [cell(lead(s)) for s in summaries]),
         _row(
             "Techniques per 1,000 words",
-            [cell(f'<span class="big">{s.total.per_1000:.1f}</span> ({s.total.count})') for s in summaries],
+            [
+                cell(
+                    f'<span class="big">{s.total.per_1000:.1f}</span> ({s.total.count})' if s.measured else ""
+                )
+                for s in summaries
+            ],
         ),
     ]
     return f'<section id="overview"><h2>The articles</h2>{_table("cmp-articles", summaries, rows)}</section>'

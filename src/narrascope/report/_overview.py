@@ -19,7 +19,8 @@ def render_summary(summary: Summary, model: PageModel) -> str:
         items.append(_item("Genre", f'{esc(g.display)} <span class="score">{g.score:.2f}</span>'))
     if summary.lead:
         items.append(_item("Dominant narrative", _lead(summary)))
-    items.append(_item("Persuasion density", _density(summary)))
+    if summary.measured:
+        items.append(_item("Persuasion density", _density(summary)))
     cast = _cast(summary.cast, model)
     if cast:
         items.append(_item("Cast", cast))

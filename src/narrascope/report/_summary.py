@@ -104,6 +104,7 @@ class Summary:
     groups: tuple[Density, ...]  # every technique group, taxonomy order, then any other
     techniques: tuple[Density, ...]  # the techniques found, most frequent first
     total: Density
+    measured: bool = True  # the techniques detector ran (else the densities are zeros that mean nothing)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,8 +118,8 @@ class Summary:
             "dominant_narrative": self.lead.to_dict() if self.lead else None,
             "narratives": [n.to_dict() for n in self.narratives],
             "cast": [c.to_dict() for c in self.cast],
-            "techniques_per_1000_words": round(self.total.per_1000, 2),
-            "technique_count": self.total.count,
+            "techniques_per_1000_words": round(self.total.per_1000, 2) if self.measured else None,
+            "technique_count": self.total.count if self.measured else None,
             "groups": [g.to_dict() for g in self.groups],
             "techniques": [t.to_dict() for t in self.techniques],
         }
@@ -158,6 +159,7 @@ def summarize(analysis: Analysis) -> Summary:
         groups=groups,
         techniques=found,
         total=total,
+        measured=analysis.result("techniques") is not None,
     )
 
 

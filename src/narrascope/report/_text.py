@@ -73,8 +73,9 @@ def _glance(s: Summary, st: _Style) -> list[str]:
                 f"    › “{s.lead.sentence if len(s.lead.sentence) <= 100 else s.lead.sentence[:99] + '…'}”"
             )
     groups = ", ".join(f"{g.name} {g.per_1000:.1f}" for g in s.groups if g.count)
-    total = f"{s.total.per_1000:.1f} techniques per 1,000 words ({s.total.count} in {s.words:,} words)"
-    lines.append(f"  persuasion: {total}" + (f": {groups}" if groups else ""))
+    if s.measured:
+        total = f"{s.total.per_1000:.1f} techniques per 1,000 words ({s.total.count} in {s.words:,} words)"
+        lines.append(f"  persuasion: {total}" + (f": {groups}" if groups else ""))
     roles: dict[str, list[str]] = {}
     for m in s.cast:
         roles.setdefault(m.role, []).append(f"{m.name[:40]} ×{m.mentions}")
