@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.stamp-run
 STAMP_DEV := $(VENV)/.stamp-dev
 DATA ?= ../shared/datasets
+# The browser tests drive Debian's chromium through Playwright (never a downloaded browser build).
+CHROMIUM ?= /usr/bin/chromium
+export NARRASCOPE_CHROMIUM := $(CHROMIUM)
 
-.PHONY: demo test lint typecheck bench screenshots clean venv dev
+.PHONY: demo test lint typecheck bench screenshots clean venv dev browser
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -30,11 +33,28 @@ dev: $(STAMP_DEV)
 demo: $(STAMP_RUN)
 	$(BIN)/narrascope analyze examples/interview.txt --format text
 	$(BIN)/narrascope analyze examples/interview.txt --format html --out out/interview.html
-	@echo "HTML report written to out/interview.html"
+	$(BIN)/narrascope compare examples/interview.txt examples/wire.txt --out out/compare.html
+	@echo "HTML report written to out/interview.html; the interview beside a wire report: out/compare.html"
 
-test: $(STAMP_DEV)
+# chromium for the browser tests: installed when missing and we can (root, apt-get), else a clear failure
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "error: the browser tests need chromium at $(CHROMIUM); install it with" >&2; \
+	    echo "    sudo apt-get install -y chromium" >&2; \
+	    echo "(or point CHROMIUM=... at a chromium binary)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@test -x "$(CHROMIUM)" || { echo "error: $(CHROMIUM) still missing after apt-get install chromium" >&2; exit 1; }
+
+# NARRASCOPE_REQUIRE_BROWSER: a browser test fails, never skips, when chromium or Playwright is missing
+test: $(STAMP_DEV) browser
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest -q
+	NARRASCOPE_REQUIRE_BROWSER=1 $(BIN)/pytest -q
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests bench
@@ -49,8 +69,8 @@ bench: $(STAMP_DEV)
 	$(BIN)/python bench/techniques.py
 	$(BIN)/python bench/web_latency.py --n 10
 
-screenshots: $(STAMP_DEV)
-	NARRASCOPE_SCREENSHOTS=$(CURDIR)/docs/img $(BIN)/pytest -q tests/test_browser.py
+screenshots: $(STAMP_DEV) browser
+	NARRASCOPE_REQUIRE_BROWSER=1 NARRASCOPE_SCREENSHOTS=$(CURDIR)/docs/img $(BIN)/pytest -q tests/test_browser.py
 	@echo "README screenshots refreshed in docs/img (the corpus report's: bench/corpus.py --screenshot)"
 
 clean:

@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # the tests' server helpers: one way to start the server
+from tests._browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests._serve import get_json, serving  # noqa: E402
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, loadable_detectors  # noqa: E402
+from tests.test_browser import loadable_detectors  # noqa: E402
 
 
 def load_texts(data: Path, n: int) -> list[str]:

@@ -19,11 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests._browser import CHROMIUM_ARGS, need_chromium, sync_api
 from tests._serve import serving
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 DETECTORS = ("genre", "techniques")
 EVIL = "http://evil.example"
 PAYLOADS = (
@@ -58,6 +57,11 @@ HOSTILE_HTML = (
 )
 HOSTILE_ID = 'x"><img src=x onerror=window.__pwned=30>'
 DANGEROUS = "script, img, iframe, svg, style, link, meta, object, embed, form, input, base, math, details"
+# the summary, legend and compare page draw their own svg charts, checkboxes and <details>: all else is out
+DANGEROUS_AROUND = (
+    "script, img, iframe, style, link, meta, object, embed, form, base, math, textarea, video, audio"
+)
+AROUND = "header.page, #summary, #legend, #compare"
 
 
 @dataclass
@@ -86,8 +90,7 @@ def build_store(db: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} missing (apt-get install chromium): the hostile-UI checks need a browser")
+    need_chromium()  # the hostile-UI checks need a browser (in CI, a missing one fails)
     db = tmp_path_factory.mktemp("hostile") / "corpus.duckdb"
     build_store(db)
     with serving(list(DETECTORS), db) as url:
@@ -96,9 +99,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    executable = need_chromium()
+    with sync_api().sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
@@ -139,6 +142,24 @@ def assert_inert(page: Any, watch: Watch, server: str) -> None:
         ".filter(n => n.startsWith('on') || n === 'href' || n === 'src' || n === 'style')"
     )
     assert handlers == []
+    assert_inert_around(page)
+
+
+def assert_inert_around(page: Any) -> None:
+    """The views around the text (headline, summary, legend, compare page): no planted element or handler,
+    links only to anchors of the page, svg only the renderer's own charts."""
+    assert page.locator(f":is({AROUND}) :is({DANGEROUS_AROUND})").count() == 0
+    bad = page.evaluate(
+        f"[...document.querySelectorAll(':is({AROUND}), :is({AROUND}) *')].flatMap(e => [...e.attributes]"
+        ".filter(a => a.name.startsWith('on') || a.name === 'src' || a.name === 'style' || "
+        "(a.name === 'href' && !a.value.startsWith('#'))).map(a => e.tagName + ' ' + a.name))"
+    )
+    assert bad == []
+    charts = page.evaluate(
+        f"[...document.querySelectorAll(':is({AROUND}) svg')].map(s => s.getAttribute('class'))"
+    )
+    assert all(c in ("bars", "cbar") for c in charts), charts
+    assert page.evaluate("typeof window.__pwned") == "undefined"
 
 
 def test_control_the_payloads_do_fire_when_not_escaped(tab: tuple[Any, Watch], server: str) -> None:
@@ -193,6 +214,29 @@ def test_stored_hostile_article_and_metadata_are_inert(tab: tuple[Any, Watch], s
     page.goto(server + "/corpus")
     page.wait_for_timeout(500)
     assert page.evaluate("typeof window.__pwned") == "undefined" and watch.outside == []
+
+
+def test_hostile_headline_and_summary_are_inert(tab: tuple[Any, Watch], server: str) -> None:
+    """The first line is the headline: a payload there is shown as text, in the header and the title."""
+    page, watch = tab
+    first = PAYLOADS[0] + " " + PAYLOADS[1]
+    submit(page, server, first + "\n\n" + BODY, "text")
+    assert page.locator("#headline").inner_text() == first
+    assert first in page.title()
+    assert_inert(page, watch, server)
+
+
+def test_compare_page_with_hostile_articles_is_inert(tab: tuple[Any, Watch], server: str) -> None:
+    page, watch = tab
+    page.goto(server + "/compare")
+    page.fill("#text1", PAYLOADS[0] + "\n\n" + BODY)
+    page.fill("#text2", HOSTILE_HTML)
+    page.click("#compare-submit")
+    page.wait_for_selector("#compare", state="visible", timeout=90_000)
+    assert PAYLOADS[0] in page.locator("#cmp-articles thead").inner_text()
+    page.wait_for_timeout(1200)
+    assert watch.outside == [] and page.url.startswith(server)
+    assert_inert_around(page)
 
 
 # --- access: no browser needed ----------------------------------------------------------------------------

@@ -105,6 +105,46 @@ def analyze(
         _fail(f"{len(errors)} of {len(errors) + len(analyses)} documents failed", code=1)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), help="Write here instead of standard output.")
+@detectors_option
+def compare(paths: tuple[Path, ...], fmt: str, out: Path | None, detectors: str) -> None:
+    """Hold 2 to 4 articles side by side: narratives, techniques per 1,000 words and entity roles (shared
+    entities on one row). HTML page, or its JSON twin."""
+    from narrascope.ingest import iter_articles
+    from narrascope.report import CompareError, compare_html, compare_json
+
+    try:
+        analyzer = Analyzer(detectors=_detectors(detectors, None))
+        analyzer.loaded_detectors  # noqa: B018  (a bad detector name fails before any work)
+    except (KeyError, NarrascopeError) as exc:
+        _fail(str(exc).strip("'\""))
+        return
+    analyses: list[Analysis] = []
+    failed = 0
+    for outcome in analyzer.run(iter_articles(paths)):
+        if outcome.error is not None:
+            failed += 1
+            click.echo(f"error: {outcome.error}", err=True)
+        elif outcome.analysis is not None:
+            analyses.append(outcome.analysis)
+    if failed:
+        _fail(f"{failed} of {failed + len(analyses)} documents failed: nothing compared", code=1)
+    try:
+        text = compare_json(analyses) if fmt == "json" else compare_html(analyses)
+    except CompareError as exc:
+        _fail(str(exc))
+        return
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"compared {len(analyses)} articles: {out}", err=True)
+    else:
+        click.echo(text)
+
+
 def _detectors(names: str, taxonomy: Path | None, claims: Path | None = None) -> list[str | Detector]:
     """Detector names from ``--detectors``; with ``--taxonomy`` the narratives detector uses that taxonomy,
     with ``--claims`` the claims detector (added when not chosen) matches those known claims."""

@@ -1,6 +1,13 @@
 """Extract: HTML to clean text, normalisation, language identification, paragraph and sentence spans."""
 
-from narrascope.extract._html import ExtractedHtml, html_depth, html_to_text, remove_furniture
+from narrascope.extract._html import (
+    ExtractedHtml,
+    drop_furniture,
+    html_depth,
+    html_to_text,
+    is_furniture,
+    remove_furniture,
+)
 from narrascope.extract._lang import LangGuess, detect_language
 from narrascope.extract._normalize import normalize_text
 from narrascope.extract._prepare import prepare
@@ -11,8 +18,10 @@ __all__ = [
     "ExtractedHtml",
     "LangGuess",
     "detect_language",
+    "drop_furniture",
     "html_depth",
     "html_to_text",
+    "is_furniture",
     "normalize_text",
     "prepare",
     "remove_furniture",

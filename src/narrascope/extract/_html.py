@@ -25,7 +25,7 @@ _FURNITURE = re.compile(
     | (?:post|submit)\ comment
     | your\ email\ address\ will\ not\ be\ published\b.*
     | required\ fields\ are\ marked\b.*
-    | back\ to\ top\W*
+    | back\ to\ top(?:\ button)?\W*
     | (?:share|share\ this(?:\ article|\ story|\ post)?)\W*
     | share\ (?:on|via|to)\ \w+\W*
     | (?:tweet|pin\ it|email|print)\W*
@@ -165,14 +165,23 @@ def html_depth(html: str) -> int:
     return deepest
 
 
+def is_furniture(line: str) -> bool:
+    """A whole line of site furniture ("Leave a Reply", "Back to top", a cookie notice, "Share")."""
+    return len(line) <= _FURNITURE_MAX_CHARS and bool(_FURNITURE.match(line.strip()))
+
+
 def remove_furniture(text: str) -> str:
     """Drop the lines of ``text`` that are site furniture ("Leave a Reply", "Back to top", cookie notices)."""
-    kept = [
-        line
-        for line in text.split("\n")
-        if len(line) > _FURNITURE_MAX_CHARS or not _FURNITURE.match(line.strip())
-    ]
+    kept = [line for line in text.split("\n") if not is_furniture(line)]
     return "\n".join(kept).strip("\n")
+
+
+def drop_furniture(text: str) -> str:
+    """The plain-text twin of :func:`remove_furniture`: the same lines dropped and nothing else changed
+    (leading and trailing empty lines stay), so a text without furniture comes back as it was."""
+    lines = text.split("\n")
+    kept = [line for line in lines if not is_furniture(line)]
+    return text if len(kept) == len(lines) else "\n".join(kept)
 
 
 def _trafilatura(html: str) -> Any:

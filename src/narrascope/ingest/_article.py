@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from narrascope.extract import html_to_text, normalize_text
+from narrascope.extract import drop_furniture, html_to_text, normalize_text
 from narrascope.types import DEFAULT_LIMITS, Article, InputError, Limits
 
 # Metadata keys that are Article fields; any other key goes into Article.meta.
@@ -13,14 +13,15 @@ _FIELDS = ("url", "outlet", "published", "title", "lang")
 
 
 def article_from_text(text: str, id: str = "", *, limits: Limits = DEFAULT_LIMITS, **meta: object) -> Article:
-    """An article whose stored text is ``normalize_text(text)``.
+    """An article whose stored text is ``normalize_text(text)`` without the lines of site furniture that
+    HTML extraction drops too ("Leave a Reply", "Back to top"...: :func:`narrascope.extract.drop_furniture`).
 
     Keywords ``source``, ``url``, ``outlet``, ``published``, ``title`` and ``lang`` fill the fields of
     the same name; the others go into ``Article.meta`` as strings. Raises :class:`InputError` for an
     empty or over-long text.
     """
     source = str(meta.pop("source", "") or "")
-    return text_article(text, id, source, meta, limits)
+    return text_article(text, id, source, meta, limits, furniture=False)
 
 
 def article_from_html(html: str, id: str = "", *, limits: Limits = DEFAULT_LIMITS, **meta: object) -> Article:
@@ -30,14 +31,20 @@ def article_from_html(html: str, id: str = "", *, limits: Limits = DEFAULT_LIMIT
     return html_article(html, id, source, meta, limits)
 
 
-def text_article(text: str, id: str, source: str, meta: Mapping[str, object], limits: Limits) -> Article:
-    """:func:`article_from_text` with ``source`` apart, so ``meta`` may hold a "source" key of its own."""
+def text_article(
+    text: str, id: str, source: str, meta: Mapping[str, object], limits: Limits, *, furniture: bool = True
+) -> Article:
+    """:func:`article_from_text` with ``source`` apart, so ``meta`` may hold a "source" key of its own.
+    ``furniture=False`` drops the furniture lines; records of JSONL and CSV files keep them (their text is
+    data, given as is)."""
     where = source or "<text>"
     if len(text) > limits.max_chars:
         raise InputError(
             where, f"text too long ({len(text):,} characters; the limit is {limits.max_chars:,})"
         )
     stored = normalize_text(text)
+    if not furniture:
+        stored = drop_furniture(stored)
     _check_content(stored, where, limits)
     return _build(stored, id, source, meta)
 

@@ -93,7 +93,7 @@ def _read_bytes(path: Path, limits: Limits) -> bytes:
 
 def _read_txt(path: Path, limits: Limits) -> Iterator[Item]:
     text = decode_bytes(_read_bytes(path, limits), str(path))
-    yield text_article(text, file_id(path), str(path), {"file": path.name}, limits)
+    yield text_article(text, file_id(path), str(path), {"file": path.name}, limits, furniture=False)
 
 
 def _read_html(path: Path, limits: Limits) -> Iterator[Item]:

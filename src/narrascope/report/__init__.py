@@ -1,7 +1,23 @@
-"""Renderers of one analysis: JSON (the versioned schema), terminal text, one self-contained HTML page."""
+"""Renderers of one analysis: JSON (the versioned schema), terminal text, one self-contained HTML page; and
+of two to four analyses side by side (``compare_html``, with its JSON twin ``compare_json``)."""
 
+from narrascope.report._compare import CompareError, Comparison, compare, compare_json
+from narrascope.report._compare_html import compare_html
 from narrascope.report._html import to_html
 from narrascope.report._json import to_json
+from narrascope.report._summary import Summary, headline, summarize
 from narrascope.report._text import to_text
 
-__all__ = ["to_html", "to_json", "to_text"]
+__all__ = [
+    "CompareError",
+    "Comparison",
+    "Summary",
+    "compare",
+    "compare_html",
+    "compare_json",
+    "headline",
+    "summarize",
+    "to_html",
+    "to_json",
+    "to_text",
+]

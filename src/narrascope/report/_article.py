@@ -50,7 +50,7 @@ def _anchors(seg: Segment, model: PageModel) -> str:
 
 def _wrap(seg: Segment, model: PageModel, inner: str) -> str:
     if seg.cover[_MARK]:
-        inner = _mark([model.marks[i] for i in seg.cover[_MARK]], inner)
+        inner = _mark([(i, model.marks[i]) for i in seg.cover[_MARK]], inner)
     if seg.cover[_MENTION]:
         keys = sorted({model.entity_of.get(model.mentions[i], "") for i in seg.cover[_MENTION]} - {""})
         inner = f'<span class="mention" data-entity="{" ".join(keys)}">{inner}</span>'
@@ -60,19 +60,27 @@ def _wrap(seg: Segment, model: PageModel, inner: str) -> str:
     return inner
 
 
-def _mark(covering: list[Mark], inner: str) -> str:
-    """One ``<mark>``: colour of the best-scoring finding, a stripe when several labels cover the segment."""
+def _mark(covering: list[tuple[int, Mark]], inner: str) -> str:
+    """One ``<mark>``: background of the best-scoring label, one underline per finding at its lane (stacked,
+    so overlapping techniques stay legible; ``data-f`` numbers the finding), and the tip shown on hover and
+    on keyboard focus."""
     best: dict[str, Mark] = {}
-    for m in sorted(covering, key=lambda m: (-m.finding.score, m.task, m.info.name)):
+    for _, m in sorted(covering, key=lambda im: (-im[1].finding.score, im[1].task, im[1].info.name)):
         best.setdefault(m.cls, m)
     ordered = list(best.values())
     keys = " ".join(best)
+    scores = " ".join(f"{m.finding.score:.3f}" for m in ordered)
     cls = ordered[0].cls + (" multi" if len(ordered) > 1 else "")
     names = " ".join(m.info.name.replace(" ", "_") for m in ordered)
-    tip = "\n\n".join(_tip(m) for m in ordered)
+    tip = esc("\n\n".join(_tip(m) for m in ordered))
+    for i, m in sorted(covering, key=lambda im: (-im[1].lane, im[0])):
+        inner = (
+            f'<span class="ln l{m.lane} u{m.cls[1:]}" data-key="{m.cls}" data-f="{i}" '
+            f'data-score="{m.finding.score:.3f}">{inner}</span>'
+        )
     return (
-        f'<mark class="{cls}" data-keys="{keys}" data-labels="{esc(names)}" tabindex="0" '
-        f'title="{esc(tip)}">{inner}</mark>'
+        f'<mark class="{cls}" data-keys="{keys}" data-scores="{scores}" data-labels="{esc(names)}" '
+        f'tabindex="0" title="{tip}" data-tip="{tip}">{inner}</mark>'
     )
 
 

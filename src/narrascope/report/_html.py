@@ -13,8 +13,11 @@ from functools import cache
 from importlib import resources
 
 from narrascope.report._article import esc, render_article
+from narrascope.report._legend import render_legend
 from narrascope.report._model import build
+from narrascope.report._overview import render_summary
 from narrascope.report._panel import render_panel
+from narrascope.report._summary import Summary, summarize
 from narrascope.types import Analysis
 
 
@@ -39,12 +42,15 @@ def csp(style: str, script: str) -> str:
 def to_html(analysis: Analysis) -> str:
     """The page as a string (UTF-8 when written)."""
     model = build(analysis)
+    summary = summarize(analysis)
     article = render_article(analysis.document, model)
-    panel = render_panel(analysis, model)  # before the stylesheet: role badges add colour classes
+    # before the stylesheet: role badges add colour classes
+    overview = render_summary(summary, model)
+    legend = render_legend(model)
+    panel = render_panel(analysis, model)
     style = _asset("page.css") + model.classes.css()
     script = _asset("page.js")
-    art = analysis.document.article
-    title = art.title or f"Article {art.id}"
+    title = summary.headline
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -59,7 +65,9 @@ def to_html(analysis: Analysis) -> str:
             f"<style>{style}</style>",
             "</head>",
             "<body>",
-            _header(analysis),
+            _header(analysis, summary),
+            overview,
+            legend,
             f'<div class="layout"><main>{article}</main>{panel}</div>',
             f"<footer>Narrascope analysis, schema {esc(analysis.schema_version)}. "
             "Highlights are model predictions, not verdicts.</footer>",
@@ -71,16 +79,19 @@ def to_html(analysis: Analysis) -> str:
     )
 
 
-def _header(analysis: Analysis) -> str:
+def _header(analysis: Analysis, summary: Summary) -> str:
     doc = analysis.document
     art = doc.article
-    heading = esc(art.title) if art.title else f"Article <code>{esc(art.id)}</code>"
-    facts = [f"id {art.id}"] if art.title else []
-    facts += [f"{k} {v}" for k, v in (("outlet", art.outlet), ("published", art.published)) if v]
+    facts = [v for v in (art.outlet, art.published) if v]
+    facts += [f"id {art.id}"] if art.id else []
     facts += [
         f"language {doc.lang or '?'} ({doc.lang_score:.2f})",
         f"{len(doc.text):,} characters",
+        f"{summary.words:,} words",
         f"{len(doc.sentences)} sentences",
         f"{len(doc.paragraphs)} paragraphs",
     ]
-    return f'<header class="page"><h1>{heading}</h1><p class="facts">{esc(" · ".join(facts))}</p></header>'
+    return (
+        f'<header class="page"><h1 id="headline">{esc(summary.headline)}</h1>'
+        f'<p class="facts">{esc(" · ".join(facts))}</p></header>'
+    )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from narrascope.labels import FALLBACK_COLOR, LabelInfo, is_hex_color
-from narrascope.report._common import document_level, entities, entity_name, info, located
+from narrascope.report._common import document_level, entities, entity_name, info, located, task_title
 from narrascope.types import Analysis, Finding, Span
 
 
@@ -17,6 +17,36 @@ class Mark:
     task: str
     info: LabelInfo
     cls: str
+    lane: int = 0  # its underline's level: overlapping marks get different lanes (at most MAX_LANES)
+
+    @property
+    def group(self) -> str:
+        """The legend group: a technique's category; otherwise the task's title."""
+        return (self.info.category if self.task == "techniques" else "") or task_title(self.task)
+
+
+MAX_LANES = 4
+
+
+def _darker(color: str, factor: float = 0.55) -> str:
+    """``#rrggbb`` with each channel scaled by ``factor``: the underline of a light highlight colour."""
+    channels = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{int(c * factor):02x}" for c in channels)
+
+
+def assign_lanes(marks: list[Mark]) -> list[Mark]:
+    """Greedy interval colouring in text order: each mark takes the lowest lane free at its start."""
+    ends: list[int] = []
+    out = []
+    for m in sorted(marks, key=lambda m: (m.finding.start or 0, -(m.finding.end or 0), m.cls)):
+        start, end = m.finding.start or 0, m.finding.end or 0
+        lane = next((i for i, e in enumerate(ends) if e <= start), len(ends))
+        if lane == len(ends):
+            ends.append(end)
+        else:
+            ends[lane] = end
+        out.append(replace(m, lane=min(lane, MAX_LANES - 1)))
+    return out
 
 
 @dataclass
@@ -33,7 +63,10 @@ class Classes:
         return self.colors[key][0]
 
     def css(self) -> str:
-        return "".join(f".{cls}{{background-color:{color}}}\n" for cls, color in self.colors.values())
+        return "".join(
+            f".{cls}{{background-color:{color}}}\n.u{cls[1:]}{{border-bottom-color:{_darker(color)}}}\n"
+            for cls, color in self.colors.values()
+        )
 
 
 @dataclass
@@ -65,6 +98,7 @@ def build(analysis: Analysis) -> PageModel:
             if f.span is not None and f.span.end > f.span.start:
                 mentions.add(f.span)
                 entity_of.setdefault(f.span, key)
+    marks = assign_lanes(marks)
     evidence = sorted(cited_by, key=lambda s: (s.start, s.end))
     ordered = sorted(mentions, key=lambda s: (s.start, s.end))
     return PageModel(marks, evidence, cited_by, ordered, classes, entity_of, entity_keys)

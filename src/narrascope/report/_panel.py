@@ -1,4 +1,4 @@
-"""The side panel of the HTML page: per detector, labels with scores, evidence links, entities, a legend."""
+"""The side panel of the HTML page: per detector, labels with scores, evidence links and entities."""
 
 from __future__ import annotations
 
@@ -79,21 +79,16 @@ def _evidence_link(analysis: Analysis, span: Span) -> str:
 
 
 def _legend(result: DetectorResult, model: PageModel) -> str:
-    """The labels highlighted in the text, with counts; with JavaScript, each button toggles its highlight."""
+    """A line that points to the legend above the text, where the highlighted labels are explained."""
     counts = Counter(f.label for f in located(result.findings))
     if not counts:
         return ""
-    items = []
-    for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        li = info(result.task, label)
-        cls = model.classes.get(result.task, label)
-        items.append(
-            f'<li><button type="button" class="lg" data-key="{cls}" aria-pressed="true" '
-            f'title="{esc(li.definition)}"><span class="sw {cls}"></span>'
-            f'<span class="name">{esc(li.display)}</span> <span class="n">{n}</span></button></li>'
-        )
-    hint = '<p class="hint">Select a label to hide or show its highlights.</p>'
-    return f'<ul class="legend">{"".join(items)}</ul>{hint}'
+    n = sum(counts.values())
+    return (
+        f'<p class="located"><a href="#legend">{n} highlight{"s" if n != 1 else ""}, '
+        f"{len(counts)} label{'s' if len(counts) != 1 else ''}</a>: the legend above the text "
+        "explains each colour.</p>"
+    )
 
 
 def _entities(analysis: Analysis, result: DetectorResult, model: PageModel) -> str:

@@ -17,7 +17,10 @@ from narrascope.report._common import (
     snippet,
     task_title,
 )
+from narrascope.report._summary import Summary, summarize
 from narrascope.types import Analysis, DetectorResult, Finding, Span
+
+GLANCE_CAST = 4  # entities named per main role in the summary
 
 _CODES = {"bold": "1", "dim": "2", "label": "36", "score": "33", "warn": "31"}
 
@@ -36,7 +39,7 @@ class _Style:
 def to_text(analysis: Analysis, color: bool = False) -> str:
     """Header, then what each detector found; ANSI colours only when ``color`` is true."""
     st = _Style(color)
-    lines = _header(analysis, st)
+    lines = _header(analysis, st) + _glance(summarize(analysis), st)
     for result in analysis.results:
         lines += ["", *_result(result, analysis.document.text, st)]
     if analysis.warnings:
@@ -54,6 +57,31 @@ def _header(analysis: Analysis, st: _Style) -> list[str]:
         f"  language {clean(doc.lang) or '?'} ({doc.lang_score:.2f}) · {len(doc.text):,} characters · "
         f"{len(doc.sentences)} sentences · {len(doc.paragraphs)} paragraphs"
     )
+    return lines
+
+
+def _glance(s: Summary, st: _Style) -> list[str]:
+    """The summary the HTML page opens on, in a few lines: genre, dominant narrative, density, cast."""
+    lines = ["", st("bold", "At a glance"), f"  {s.headline}"]
+    if s.genre:
+        lines.append(f"  genre: {st('label', s.genre.display)} {st.score(s.genre.score)}")
+    if s.lead:
+        n = s.lead.narrative
+        lines.append(f"  dominant narrative: {st('label', n.display)} {st.score(n.score)}")
+        if s.lead.sentence:
+            lines.append(
+                f"    › “{s.lead.sentence if len(s.lead.sentence) <= 100 else s.lead.sentence[:99] + '…'}”"
+            )
+    groups = ", ".join(f"{g.name} {g.per_1000:.1f}" for g in s.groups if g.count)
+    if s.measured:
+        total = f"{s.total.per_1000:.1f} techniques per 1,000 words ({s.total.count} in {s.words:,} words)"
+        lines.append(f"  persuasion: {total}" + (f": {groups}" if groups else ""))
+    roles: dict[str, list[str]] = {}
+    for m in s.cast:
+        roles.setdefault(m.role, []).append(f"{m.name[:40]} ×{m.mentions}")
+    for role, names in roles.items():
+        more = f" and {len(names) - GLANCE_CAST} more" if len(names) > GLANCE_CAST else ""
+        lines.append(f"  {role.lower()}s: {', '.join(names[:GLANCE_CAST])}{more}")
     return lines
 
 

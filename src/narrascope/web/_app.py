@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from narrascope import __version__
 from narrascope.pipeline import DEFAULT_DETECTORS
 from narrascope.types import InputError, Limits, NarrascopeError
-from narrascope.web import _api, _ops, _views
+from narrascope.web import _api, _compare, _ops, _views
 from narrascope.web._batcher import DEFAULT_BATCHING, BatchOptions, Busy
 from narrascope.web._guard import Guard
 from narrascope.web._metrics import Metrics
@@ -60,6 +60,8 @@ def create_app(
     app.include_router(_api.router)
     app.include_router(_ops.router)
     app.include_router(_views.router)
+    app.include_router(_compare.api_router)
+    app.include_router(_compare.page_router)
     if db is not None:
         _include_corpus(app, db, batching.max_batch)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

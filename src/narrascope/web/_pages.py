@@ -58,7 +58,7 @@ def layout(
     site: Site, title: str, main: str, *, twin: str = "", style: str = "", script: str = "", status: int = 200
 ) -> Page:
     """A full page: the site's navigation, ``main`` (safe HTML already) and the app's own files."""
-    nav = ['<a href="/">Analyse</a>']
+    nav = ['<a href="/">Analyse</a>', '<a href="/compare">Compare</a>']
     if site.corpus:
         nav += ['<a href="/corpus">Corpus</a>', '<a href="/articles">Articles</a>']
     nav.append('<a href="/docs">API</a>')

@@ -97,6 +97,18 @@ class Desk:
         """Blocking: ``submit`` and wait for the answer."""
         return self.submit(given).result()
 
+    def analyze_all(self, given: Sequence[ArticleInput]) -> list[Analysis]:
+        """Blocking: every input checked first (an ``InputError`` names which), all queued, then awaited, so
+        the batcher reads them in one batch."""
+        articles = []
+        for n, one in enumerate(given, start=1):
+            try:
+                articles.append(self.article(one))
+            except InputError as exc:
+                raise InputError(f"article {n}", exc.problem) from None
+        futures = [self.batcher.submit(a) for a in articles]
+        return [f.result() for f in futures]
+
     def load(self) -> Future[None]:
         """Load the models now, once (``/ready`` says when they are); a failed load is tried again."""
         with self._lock:
