@@ -7,7 +7,7 @@ from html import escape
 from html.parser import HTMLParser
 
 from narrascope.labels import label_info
-from narrascope.report import to_html
+from narrascope.report import to_html, to_text
 from narrascope.report._model import Mark, assign_lanes
 from narrascope.report._summary import headline, summarize
 from narrascope.types import Analysis, Article, DetectorResult, Document, Finding, Span
@@ -139,6 +139,25 @@ def test_cast_uses_the_entity_level_summary_when_there_is_one() -> None:
     )  # fmt: skip
     s = summarize(analysis(framing=(_mention("Bank", "bankers", "Antagonist"), summary)))
     assert [(m.name, m.mentions, m.fine_roles) for m in s.cast] == [("Bank", 7, ("Tyrant",))]
+    assert s.cast[0].agree == 0 and s.cast[0].to_dict()["agree"] is None  # not given: not claimed
+
+
+def test_cast_says_how_many_mentions_agree_with_the_entitys_role() -> None:
+    summary = Finding(
+        "Antagonist",
+        0.6,
+        attrs=(("agree", "4"), ("entity", "Bank"), ("fine_roles", "Tyrant"), ("level", "entity"),
+               ("main_role", "Antagonist"), ("mentions", "7")),
+    )  # fmt: skip
+    a = analysis(framing=(_mention("Bank", "bankers", "Antagonist"), summary))
+    s = summarize(a)
+    assert (s.cast[0].agree, s.cast[0].to_dict()["agree"]) == (4, 4)
+    assert "Bank ×7 (4 agree)" in to_text(a)
+    html = to_html(a)
+    assert 'title="7 mentions, 4 of them cast as Antagonist"' in html
+    # from mentions alone (no entity-level finding), the agreeing mentions are counted
+    s = summarize(analysis())
+    assert all(1 <= m.agree <= m.mentions for m in s.cast)
 
 
 def test_summary_is_above_the_text_and_links_the_strongest_sentence() -> None:

@@ -111,4 +111,5 @@ def _member(m: CastMember, keys: dict[str, str], marked: set[str]) -> str:
             f'title="Mark its mentions in the text">{name}</button>'
         )
     fine = f' <span class="fine">{esc(", ".join(m.fine_roles))}</span>' if m.fine_roles else ""
-    return f'<li>{name} <span class="n" title="mentions">×{m.mentions}</span>{fine}</li>'
+    tip = f"{m.mentions} mentions" + (f", {m.agree} of them cast as {m.role}" if m.agree else "")
+    return f'<li>{name} <span class="n" title="{esc(tip)}">×{m.mentions}</span>{fine}</li>'

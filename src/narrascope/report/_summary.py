@@ -59,13 +59,15 @@ class Lead:
 
 @dataclass(frozen=True)
 class CastMember:
-    """An entity with its main role, fine roles and how often the article mentions it."""
+    """An entity with its main role, fine roles, how often the article mentions it, and how many of those
+    mentions carry that main role (``agree``)."""
 
     name: str
     role: str
     fine_roles: tuple[str, ...]
     mentions: int
     score: float
+    agree: int = 0  # 0: not known (an older framing detector); else at most ``mentions``
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +75,7 @@ class CastMember:
             "main_role": self.role,
             "fine_roles": list(self.fine_roles),
             "mentions": self.mentions,
+            "agree": self.agree or None,
             "score": round(self.score, 4),
         }
 
@@ -220,13 +223,14 @@ def cast(analysis: Analysis) -> tuple[CastMember, ...]:
 
 
 def _member(f: Finding, text: str) -> CastMember:
-    mentions = f.attr("mentions")
+    mentions, agree = f.attr("mentions"), f.attr("agree")
     return CastMember(
         name=clean(entity_name(f, text)),
         role=f.attr("main_role"),
         fine_roles=tuple(fine_roles(f)),
         mentions=int(mentions) if mentions.isdigit() else 1,
         score=f.score,
+        agree=int(agree) if agree.isdigit() else 0,
     )
 
 
@@ -241,7 +245,7 @@ def _from_mentions(found: list[Finding], text: str) -> list[CastMember]:
         fines = Counter(r for f in items if f.attr("main_role") == role for r in fine_roles(f))
         score = sum(f.score for f in items if f.attr("main_role") == role) / votes[role]
         roles = tuple(r for r, _ in fines.most_common(3))
-        members.append(CastMember(clean(name), role, roles, len(items), score))
+        members.append(CastMember(clean(name), role, roles, len(items), score, votes[role]))
     return members
 
 

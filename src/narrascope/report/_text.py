@@ -78,7 +78,8 @@ def _glance(s: Summary, st: _Style) -> list[str]:
         lines.append(f"  persuasion: {total}" + (f": {groups}" if groups else ""))
     roles: dict[str, list[str]] = {}
     for m in s.cast:
-        roles.setdefault(m.role, []).append(f"{m.name[:40]} ×{m.mentions}")
+        split = f" ({m.agree} agree)" if 0 < m.agree < m.mentions else ""
+        roles.setdefault(m.role, []).append(f"{m.name[:40]} ×{m.mentions}{split}")
     for role, names in roles.items():
         more = f" and {len(names) - GLANCE_CAST} more" if len(names) > GLANCE_CAST else ""
         lines.append(f"  {role.lower()}s: {', '.join(names[:GLANCE_CAST])}{more}")
