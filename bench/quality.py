@@ -14,7 +14,17 @@ from typing import Any
 
 from narrascope.analyze.doclabels import model_dir
 
-TASKS = ("genre", "frames", "techniques", "techniques-en", "narratives", "framing")
+# model folders: the defaults techniques.v2 and framing.v2 read techniques-reader and framing-reader
+TASKS = (
+    "genre",
+    "frames",
+    "techniques-reader",
+    "techniques",
+    "techniques-en",
+    "narratives",
+    "framing-reader",
+    "framing",
+)
 PUBLISHED = {
     "genre": "organisers' dev baseline, English macro-F1: 0.25",
     "frames": "organisers' dev baseline, English micro-F1: 0.61",
@@ -22,6 +32,8 @@ PUBLISHED = {
     "techniques-en": "the fine-tuned English mode (--detectors techniques-en); same references as techniques",
     "narratives": "best published (8B LLM) samples-F1 coarse 0.55 / fine 0.43; all-Other ~0.27",
     "framing": "'Antagonist' for every mention: main-role accuracy ~0.80 (English)",
+    "techniques-reader": "the default (techniques.v2); same references as techniques",
+    "framing-reader": "the default (framing.v2); majority_main: each language's most frequent main role",
 }
 
 

@@ -364,7 +364,7 @@ def corpus_claims(db: Path, claims_file: Path, threshold: float) -> None:
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Worker processes; each loads its own models (see the README for the memory of one).",
+    help="Worker processes; each loads its own models (docs/serving.md gives the memory of one).",
 )
 @click.option(
     "--max-batch", default=16, show_default=True, type=click.IntRange(1, 256), help="Articles a batch."

@@ -295,7 +295,7 @@ def write_card(folder: Path, report: TechniquesEnReport, hp: ReaderHyper) -> Non
         f"(the shared multilingual features and hashed n-grams; the reader weighs {hp.reader_weight}, a "
         "weight fixed before validation), with a per-technique threshold. Articles in other languages go to "
         "the default `techniques` model. It runs a second encoder over English articles: several times "
-        "slower than the default detector (see the README's speed table), and more accurate.\n\n"
+        "slower than the default detector (speed table: docs/experiments.md), and more accurate.\n\n"
         f"## Data and terms\n{TERMS_EN}\n\n"
         f"## Validation (by-id split: the top 25% of English ids; {report.n_train} articles trained on, "
         f"{report.n_tune} for the thresholds, {report.n_val} validation articles; the ridge head also "
