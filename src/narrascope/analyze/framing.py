@@ -31,8 +31,11 @@ import numpy.typing as npt
 
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest, sha256_file
-from narrascope.entities import EntityMention, find_entities
+from narrascope.entities import EntityMention, group
 from narrascope.entities.features import MentionRef, mention_features, reader_mention_rows
+from narrascope.entities.finders import find_mentions, merge
+from narrascope.entities.tagger import FILE as TAGGER_FILE
+from narrascope.entities.tagger import MentionTagger, has_caseless
 from narrascope.labels import labels
 from narrascope.scoring._labels import FINE_ROLES_2025, MAIN_ROLES_2025
 from narrascope.types import DetectorResult, Document, Finding
@@ -85,6 +88,7 @@ class FramingModel:
     main: LinearHead
     fine: LinearHead
     reader: str = ""  # ``Reader.id`` of the reader a ``multi+reader`` model was trained on
+    tagger: MentionTagger | None = None  # finds mentions in caseless scripts from the reader's rows (v2)
 
     def probabilities(self, x: Matrix) -> tuple[Matrix, Matrix]:
         return self.main.scores(x), self.fine.scores(x)
@@ -93,6 +97,8 @@ class FramingModel:
         self.main.save(folder / "main")
         self.fine.save(folder / "fine")
         files = {f"{h}/{MANIFEST}": sha256_file(folder / h / MANIFEST) for h in ("main", "fine")}
+        if self.tagger is not None:
+            files[TAGGER_FILE] = sha256_file(self.tagger.save(folder))
         manifest = {
             "name": "framing",
             "version": VERSIONS[self.main.space],
@@ -118,6 +124,8 @@ class FramingModel:
         model.reader = str(manifest.get("reader", ""))
         if space == READER_SPACES and not model.reader:
             raise ModelFileError(f"{folder / MANIFEST}: a framing model over the reader must name its reader")
+        if TAGGER_FILE in manifest.get("files", {}):
+            model.tagger = MentionTagger.load(folder)
         return model
 
 
@@ -136,10 +144,19 @@ class FramingDetector:
     def detect_batch(self, docs: Sequence[Document], feats: Sequence[Features]) -> list[DetectorResult]:
         out = []
         for doc, feat in zip(docs, feats, strict=True):
-            mentions = find_entities(doc.text, doc.lang, self.prefer_ner)
-            findings = self.role_findings(doc, feat, mentions)
+            findings = self.role_findings(doc, feat, self.find(doc, feat))
             out.append(DetectorResult(self.name, self.model_version, findings))
         return out
+
+    def find(self, doc: Document, feat: Features) -> list[EntityMention]:
+        """The entity mentions of ``doc``: the finders', and with a tagger (v2) its runs in caseless scripts
+        that no finder found, grouped by entity."""
+        raw = find_mentions(doc.text, doc.lang, self.prefer_ner)
+        if self.model.tagger is not None and has_caseless(doc.text):
+            reading = feat.reading()
+            extra = self.model.tagger.extra_mentions(doc.text, reading.tokens.offsets, reading.hidden, raw)
+            raw = merge(raw, extra)
+        return group(raw)
 
     def roles(self, doc: Document, feat: Features, mentions: Sequence[EntityMention]) -> list[Decision]:
         """The decision for each mention, in order."""
