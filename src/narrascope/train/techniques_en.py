@@ -32,7 +32,6 @@ from narrascope.encode.minilm import MiniLMEncoder
 from narrascope.train.techniques import (
     TERMS,
     Example,
-    Hyper,
     LangFigures,
     Log,
     PerTechnique,
@@ -44,6 +43,7 @@ from narrascope.train.techniques import (
     paragraph_scores,
     tune_thresholds,
 )
+from narrascope.train.techniques_fit import Hyper
 from narrascope.types import Finding
 
 NAME, VERSION = "techniques-en", "2"

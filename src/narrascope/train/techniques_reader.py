@@ -165,7 +165,8 @@ def train_techniques_reader(
 
 def fit_ridge(fit: Sequence[SpanDoc], labels: list[str], log: Log) -> LinearHead:
     """The ``techniques.v1`` recipe's sentence head (multilingual features, context, n-grams) on ``fit``."""
-    from narrascope.train.techniques import Hyper, build_examples, fit_head
+    from narrascope.train.techniques import build_examples, fit_head
+    from narrascope.train.techniques_fit import Hyper
 
     log(f"fitting the sentence ridge head on {len(fit)} articles (shared multilingual features)")
     return fit_head(build_examples(fit, labels, log), RIDGE_SPACE, labels, Hyper())
