@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.analyze.heads import LinearHead, sha256_file
+from narrascope.analyze.heads import LinearHead
+from narrascope.encode.manifest import sha256_file
 from narrascope.encode.minilm import MiniLMEncoder
 from narrascope.train.techniques import (
     TERMS,

@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from narrascope.analyze.heads import LinearHead, sha256_file
+from narrascope.analyze.heads import LinearHead
 from narrascope.datasets.spans import SpanDoc
+from narrascope.encode.manifest import sha256_file
 from narrascope.reader.tokenizer import tokenize, tokenizer_path
 from narrascope.reader.weights import PACKAGE as WEIGHTS_PACKAGE
 from narrascope.reader.weights import E5Weights
