@@ -9,7 +9,7 @@ DATA ?= ../shared/datasets
 CHROMIUM ?= /usr/bin/chromium
 export NARRASCOPE_CHROMIUM := $(CHROMIUM)
 
-.PHONY: demo test lint typecheck bench screenshots clean venv dev browser
+.PHONY: demo test quick lint typecheck bench screenshots clean venv dev browser
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -55,6 +55,10 @@ browser:
 test: $(STAMP_DEV) browser
 	$(BIN)/ruff check src tests bench
 	NARRASCOPE_REQUIRE_BROWSER=1 $(BIN)/pytest -q
+
+# the inner loop: everything but the slow tests (datasets, training) and the browser tests (chromium)
+quick: $(STAMP_DEV)
+	$(BIN)/pytest -q -m "not slow and not browser"
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests bench

@@ -18,6 +18,8 @@ import pytest
 from tests._browser import CHROMIUM_ARGS, need_chromium, sync_api
 from tests._serve import get_json, serving
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = (ROOT / "examples" / "interview.txt").read_text(encoding="utf-8")
 HOSTILE = (

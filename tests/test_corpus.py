@@ -367,6 +367,7 @@ def _browser_reason() -> str:
     return ""
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(bool(_browser_reason()), reason=_browser_reason() or "browser available")
 def test_report_renders_in_chromium(small_db: Path, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright

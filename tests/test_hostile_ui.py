@@ -162,6 +162,7 @@ def assert_inert_around(page: Any) -> None:
     assert page.evaluate("typeof window.__pwned") == "undefined"
 
 
+@pytest.mark.browser
 def test_control_the_payloads_do_fire_when_not_escaped(tab: tuple[Any, Watch], server: str) -> None:
     """The checks can fail: the same payloads, put raw into a page, run script and reach outside."""
     page, watch = tab
@@ -184,6 +185,7 @@ def submit(page: Any, server: str, text: str, kind: str) -> None:
     page.wait_for_selector("#panel", state="visible", timeout=90_000)
 
 
+@pytest.mark.browser
 def test_payloads_as_text_are_shown_literally_and_inert(tab: tuple[Any, Watch], server: str) -> None:
     page, watch = tab
     submit(page, server, BODY, "text")
@@ -193,6 +195,7 @@ def test_payloads_as_text_are_shown_literally_and_inert(tab: tuple[Any, Watch], 
     assert_inert(page, watch, server)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("kind", ["html", "auto"])
 def test_payloads_as_html_are_inert(tab: tuple[Any, Watch], server: str, kind: str) -> None:
     page, watch = tab
@@ -202,6 +205,7 @@ def test_payloads_as_html_are_inert(tab: tuple[Any, Watch], server: str, kind: s
     assert_inert(page, watch, server)
 
 
+@pytest.mark.browser
 def test_stored_hostile_article_and_metadata_are_inert(tab: tuple[Any, Watch], server: str) -> None:
     page, watch = tab
     page.goto(server + "/articles")
@@ -216,6 +220,7 @@ def test_stored_hostile_article_and_metadata_are_inert(tab: tuple[Any, Watch], s
     assert page.evaluate("typeof window.__pwned") == "undefined" and watch.outside == []
 
 
+@pytest.mark.browser
 def test_hostile_headline_and_summary_are_inert(tab: tuple[Any, Watch], server: str) -> None:
     """The first line is the headline: a payload there is shown as text, in the header and the title."""
     page, watch = tab
@@ -226,6 +231,7 @@ def test_hostile_headline_and_summary_are_inert(tab: tuple[Any, Watch], server: 
     assert_inert(page, watch, server)
 
 
+@pytest.mark.browser
 def test_compare_page_with_hostile_articles_is_inert(tab: tuple[Any, Watch], server: str) -> None:
     page, watch = tab
     page.goto(server + "/compare")

@@ -1,5 +1,21 @@
 """Detectors: one small interface, registered under versioned names."""
 
-from narrascope.analyze.base import Detector, Features, available, get_detector, register
+from narrascope.analyze.base import (
+    ENTRY_POINT_GROUP,
+    Detector,
+    Features,
+    PluginError,
+    available,
+    get_detector,
+    register,
+)
 
-__all__ = ["Detector", "Features", "available", "get_detector", "register"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Detector",
+    "Features",
+    "PluginError",
+    "available",
+    "get_detector",
+    "register",
+]

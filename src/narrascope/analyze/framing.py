@@ -30,7 +30,8 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.base import Features
-from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest, sha256_file
+from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest
+from narrascope.encode.manifest import sha256_file
 from narrascope.entities import EntityMention, group
 from narrascope.entities.features import MentionRef, mention_features, reader_mention_rows
 from narrascope.entities.finders import find_mentions, merge

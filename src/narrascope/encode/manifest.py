@@ -1,4 +1,7 @@
-"""Model manifests: every model file sits beside a ``manifest.json`` that is checked at load."""
+"""Model manifests: every model file sits beside a ``manifest.json`` that is checked at load.
+
+``sha256_file`` and ``sha256_bytes`` are the one way the project digests a model file (or any input file
+whose digest a manifest records): the hex sha256 of its bytes."""
 
 from __future__ import annotations
 
@@ -11,6 +14,21 @@ from typing import Any
 from narrascope.types import NarrascopeError
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models" / "encoders"
+_BLOCK = 1 << 20
+
+
+def sha256_bytes(data: bytes) -> str:
+    """The hex sha256 of ``data`` (a file's bytes already read, checked without reading them again)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """The hex sha256 of a file's bytes, read in blocks of 1 MiB."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(_BLOCK), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class ModelFileError(NarrascopeError, RuntimeError):
@@ -61,7 +79,7 @@ def read_checked(model_dir: Path, manifest: Manifest, name: str, *, verify: bool
         raise ModelFileError(f"model file missing: {path} (reinstall narrascope or re-export the model)")
     data = path.read_bytes()
     if verify:
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_bytes(data)
         if digest != manifest.files[name]:
             raise ModelFileError(
                 f"model file corrupt: {path} has sha256 {digest}, manifest expects {manifest.files[name]}"

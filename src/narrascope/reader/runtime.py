@@ -12,7 +12,6 @@ articles of a run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,8 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.encode.export import sha256
-from narrascope.encode.manifest import ModelFileError
+from narrascope.encode.manifest import ModelFileError, sha256_bytes, sha256_file
 from narrascope.reader.tokenizer import PAD, Tokens, tokenize, tokenizer_path
 from narrascope.reader.weights import E5Weights
 from narrascope.reader.windows import SIZE, merge, window_ids
@@ -72,7 +70,7 @@ class Reader:
     @classmethod
     def from_onnx(cls, path: Path, threads: int | None = None) -> Reader:
         """A reader over an ONNX file alone (no manifest checks): for export checks and experiments."""
-        return cls(_session(str(path), threads), E5Weights(), path.stem, "unchecked", sha256(path))
+        return cls(_session(str(path), threads), E5Weights(), path.stem, "unchecked", sha256_file(path))
 
     @classmethod
     def load(cls, folder: Path, threads: int | None = None) -> Reader:
@@ -91,7 +89,7 @@ class Reader:
         if not model.is_file():
             raise ModelFileError(f"reader model file missing: {model}")
         data = model.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_bytes(data)
         if digest != expected.get(MODEL):
             raise ModelFileError(f"reader model file corrupt: {model} does not match {path}")
         weights = E5Weights()
@@ -99,7 +97,7 @@ class Reader:
             ("word embeddings", weights.path, base["weights_sha256"]),
             ("tokenizer", tokenizer_path(), base["tokenizer_sha256"]),
         ):
-            if sha256(file) != recorded:
+            if sha256_file(file) != recorded:
                 raise ModelFileError(
                     f"{file}: the installed {what} differ from those the reader was trained with ({path})"
                 )

@@ -134,9 +134,9 @@ class E5Weights:
 
     @cached_property
     def sha256(self) -> str:
-        from narrascope.encode.export import sha256
+        from narrascope.encode.manifest import sha256_file
 
-        return sha256(self.path)
+        return sha256_file(self.path)
 
     def tensor(self, name: str) -> Matrix:
         """One tensor as float32 (flat); Q4_0 tensors dequantised."""

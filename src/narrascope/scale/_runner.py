@@ -14,22 +14,19 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from narrascope.corpus.run import RunSummary
+from narrascope.batches import Item, RunSummary, chunks, iter_inputs, pending
 from narrascope.pipeline import DEFAULT_DETECTORS, Analyzer
 from narrascope.scale._actor import AnalyzeBatch
 from narrascope.scale._import import ImportCounts, Key, import_parquet
 from narrascope.scale._rows import length_blocks
 from narrascope.store import DEFAULT_DB, Store, versions_key
-from narrascope.types import Article, DocumentError, NarrascopeError
-
-Item = Article | DocumentError
+from narrascope.types import NarrascopeError
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,7 @@ class RayOptions:
 
 @dataclass(frozen=True)
 class ScaleSummary(RunSummary):
-    """What one Ray run did: ``corpus.RunSummary``'s counts and the number of workers."""
+    """What one Ray run did: ``RunSummary``'s counts and the number of workers."""
 
     workers: int
 
@@ -71,8 +68,6 @@ def analyze_on_ray(
     options: RayOptions | None = None,
 ) -> ScaleSummary:
     """Analyse every input document into the store ``db`` on Ray; the same rows as the local engine."""
-    from narrascope.corpus.run import iter_inputs
-
     options = options or RayOptions()
 
     versions = Analyzer(detectors=detectors).model_versions()
@@ -135,7 +130,8 @@ def _run_waves(
     total = ImportCounts()
     failed: set[Key] = set()
     part = 0
-    for wave in _waves(store, vkey, items, options.wave_rows):
+    for chunk in chunks(items, max(1, options.wave_rows)):
+        wave = pending(store, vkey, chunk)  # the articles still to analyse, input errors, skips
         store.write_batch(run_id, vkey, [], wave.errors, wave.skipped)
         if not wave.todo:
             continue
@@ -202,25 +198,3 @@ def _data_context(options: RayOptions) -> Iterator[None]:
     finally:
         for name, value in saved.items():
             setattr(ctx, name, value)
-
-
-@dataclass
-class _Wave:
-    todo: list[Article]
-    errors: list[DocumentError]
-    skipped: int
-
-
-def _waves(store: Store, vkey: str, items: Iterable[Item], size: int) -> Iterator[_Wave]:
-    """Waves of input: the articles still to analyse (not stored, not repeated), input errors, skips."""
-    it = iter(items)
-    while chunk := list(islice(it, max(1, size))):
-        articles = [i for i in chunk if isinstance(i, Article)]
-        done = store.stored(((a.id, a.content_hash) for a in articles), vkey)
-        todo: dict[Key, Article] = {}
-        for a in articles:
-            key = (a.id, a.content_hash)
-            if key not in done:
-                todo.setdefault(key, a)
-        errors = [i for i in chunk if isinstance(i, DocumentError)]
-        yield _Wave(list(todo.values()), errors, len(articles) - len(todo))

@@ -1,7 +1,7 @@
 """Batch jobs in the store (migration 3): a persistent queue, so a restarted server resumes a killed job.
 
 A job is ``queued``, then ``running`` (with the id of the run it writes into), then ``finished`` or
-``failed``. Its progress is its run's counts, committed with each batch (see ``corpus.run.run_chunk``).
+``failed``. Its progress is its run's counts, committed with each batch (see ``batches.run_chunk``).
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ word unigrams and bigrams of the whole text (``analyze.lexical``, weighted by ``
 one joint multi-label logistic regression over every label of the taxonomy plus ``Other`` (balanced class
 weights, L2); narrative, ``Other`` and subnarrative thresholds and relative cuts (see ``Rule``) tuned for
 samples-F1 on 4-fold out-of-fold predictions. Validated on the by-id split (top 25% of ids per language held
-out) and, optionally, leave-one-language-out; then refit on everything.
+out) and, optionally, leave-one-language-out; then refit on everything. The model itself (``Settings``,
+the regression, the out-of-fold probabilities) is in ``train.narratives_fit``.
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.analyze.heads import LinearHead, dequantize_rows, pool, quantize_rows
-from narrascope.analyze.lexical import hashed_ngrams
+from narrascope.analyze.heads import LinearHead, pool
 from narrascope.analyze.narratives import TAXONOMY_FILE, NarrativeDetector, Rule
 from narrascope.datasets.semeval2025 import NarrativeDoc, load_narratives
 from narrascope.datasets.split import split_by_id
 from narrascope.taxonomy import BUILTIN, Taxonomy, builtin_taxonomy, load_taxonomy
+from narrascope.train.narratives_fit import Fit as Fit  # re-exported: the model's pieces stay importable here
+from narrascope.train.narratives_fit import Settings, fit_linear, lexical_matrix, out_of_fold
+from narrascope.train.narratives_fit import probabilities as probabilities
+from narrascope.train.narratives_fit import select_rows as _rows
 
 Log = Callable[[str], None]
 Array = npt.NDArray[np.float32]
@@ -43,22 +47,6 @@ MODEL_VERSION = "2"  # 2: hashed word n-grams of the whole text beside the poole
 GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 OTHER_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)
 RELATIVE = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9)
-
-
-@dataclass
-class Settings:
-    """Hyper-parameters of the recipe."""
-
-    c: float = 1.0
-    folds: int = 4
-    languages: tuple[str, ...] = ()  # one-hot input columns; () = the languages of the training data
-    space: str = "multi"
-    # hashed word n-grams of the whole text (0 buckets: none); the block is scaled by ``lexical_weight``,
-    # which sets its share of the L2 penalty. By-id validation, en coarse/fine: 0.524/0.474 without,
-    # 0.593/0.521 with 2**14 buckets at weight 1.5 (weights 1.5-2 best out-of-fold too; 2**15 and 2**16
-    # buckets no better)
-    buckets: int = 2**14
-    lexical_weight: float = 1.5
 
 
 @dataclass
@@ -102,101 +90,6 @@ def label_matrix(docs: Sequence[NarrativeDoc], taxonomy: Taxonomy) -> tuple[Labe
             elif not taxonomy.known(name):
                 unknown[name] = unknown.get(name, 0) + 1
     return y, unknown
-
-
-# -- fitting -------------------------------------------------------------------------------------------
-@dataclass
-class Fit:
-    """A fitted head: dense weights, intercepts and the weights over the raw hashed n-grams (or ``None``)."""
-
-    coef: Array
-    intercept: Array
-    lexical: Array | None = None
-
-
-def lexical_matrix(docs: Sequence[NarrativeDoc], settings: Settings) -> Any:
-    """The hashed n-grams of each whole text (a sparse matrix), as the detector computes them; ``None`` when
-    ``settings.buckets`` is 0."""
-    return hashed_ngrams([d.article.text for d in docs], settings.buckets) if settings.buckets else None
-
-
-def fit_linear(x: Array, y: Labels, c: float, lex: Any = None, lexical_weight: float = 1.0) -> Fit:
-    """Joint multi-label logistic regression (balanced class weights, L2 penalty ``|W|^2 / 2c``) by L-BFGS
-    over the dense ``x`` and, if given, the sparse n-grams ``lex`` scaled by ``lexical_weight``.
-    Labels with fewer than two positives get a constant "no".
-
-    The n-gram block is fitted exactly in the span of its training rows: with ``lex = U S V'`` (the
-    eigen-decomposition of the rows' Gram matrix), the penalised optimum of the bucket weights lies in the
-    row space, so the regression runs on the (documents)-dimensional ``U S`` and the weights map back to the
-    buckets. The returned lexical weights apply to the raw (unscaled) n-grams, after the int8 rounding they
-    are stored with."""
-    if lex is None:
-        coef, icpt = _fit_dense(x, y, c)
-        return Fit(coef, icpt)
-    scaled = lex * lexical_weight
-    gram = np.asarray((scaled @ scaled.T).toarray(), dtype=np.float64)
-    eig, vecs = np.linalg.eigh(gram)
-    keep = eig > 1e-9 * max(float(eig.max()), 1e-30)
-    proj = np.asarray(scaled.T @ (vecs[:, keep] / np.sqrt(eig[keep])), dtype=np.float32)  # (buckets, rank)
-    z = np.asarray(scaled @ proj, dtype=np.float32)
-    coef, icpt = _fit_dense(np.hstack([x, z]).astype(np.float32), y, c)
-    lexical = (coef[:, x.shape[1] :] @ proj.T * lexical_weight).astype(np.float32)
-    return Fit(coef[:, : x.shape[1]].copy(), icpt, dequantize_rows(*quantize_rows(lexical)))
-
-
-def _fit_dense(x: Array, y: Labels, c: float) -> tuple[Array, Array]:
-    import torch
-
-    xt, yt = torch.tensor(x, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
-    n = float(len(xt))
-    w_pos = n / (2 * yt.sum(0).clamp(min=1))
-    w_neg = n / (2 * (n - yt.sum(0)).clamp(min=1))
-    weight = torch.zeros(y.shape[1], x.shape[1], requires_grad=True)
-    bias = torch.zeros(y.shape[1], requires_grad=True)
-    opt = torch.optim.LBFGS(
-        [weight, bias], lr=1, max_iter=200, history_size=20, line_search_fn="strong_wolfe"
-    )
-
-    def closure() -> torch.Tensor:
-        opt.zero_grad()
-        logits = xt @ weight.T + bias
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, yt, reduction="none")
-        total = (loss * (yt * w_pos + (1 - yt) * w_neg)).sum() + (weight**2).sum() / (2 * c)
-        total.backward()  # type: ignore[no-untyped-call]
-        return total
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # small problem: one thread is faster than contended ones
-    try:
-        opt.step(closure)  # type: ignore[no-untyped-call]
-    finally:
-        torch.set_num_threads(threads)
-    coef, icpt = weight.detach().numpy().copy(), bias.detach().numpy().copy()
-    rare = y.sum(axis=0) < 2
-    coef[rare], icpt[rare] = 0.0, -10.0
-    return coef.astype(np.float32), icpt.astype(np.float32)
-
-
-def probabilities(fit: Fit, x: Array, lex: Any = None) -> Array:
-    z = x @ fit.coef.T + fit.intercept
-    if fit.lexical is not None and lex is not None:
-        z = z + np.asarray(lex @ fit.lexical.T, dtype=np.float32)
-    out: Array = (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
-    return out
-
-
-def _rows(lex: Any, sel: npt.NDArray[np.bool_]) -> Any:
-    return lex[np.flatnonzero(sel)] if lex is not None else None
-
-
-def out_of_fold(x: Array, y: Labels, settings: Settings, lex: Any = None) -> Array:
-    oof = np.zeros(y.shape, dtype=np.float32)
-    fold = np.arange(len(y)) % settings.folds
-    for k in range(settings.folds):
-        test = fold == k
-        fit = fit_linear(x[~test], y[~test], settings.c, _rows(lex, ~test), settings.lexical_weight)
-        oof[test] = probabilities(fit, x[test], _rows(lex, test))
-    return oof
 
 
 # -- decisions and scores ------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ n-grams, each with its own penalty, solved by conjugate gradients; then Platt sc
 tune each technique's threshold on out-of-fold paragraph scores for micro-F1; report the by-id validation
 split (the top 25% of ids per language: later collection batches) per language with the official
 subtask-3 scorer and the technique-aware span F1, beside the most-frequent-technique baseline; then refit
-on every article and save.
+on every article and save. The solvers (``Hyper``, the ridge regressions, Platt scaling) are in
+``train.techniques_fit``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.analyze.heads import LinearHead, dequantize_rows, quantize_rows
+from narrascope.analyze.heads import LinearHead
 from narrascope.analyze.lexical import BUCKETS, hashed_ngrams
 from narrascope.analyze.techniques import (
     TechniqueModel,
@@ -32,6 +33,9 @@ from narrascope.analyze.techniques import (
     space_for,
 )
 from narrascope.datasets.spans import SpanDoc, load_st3
+from narrascope.train.techniques_fit import MAX_SLOPE as MAX_SLOPE  # re-exported: the solvers stay here too
+from narrascope.train.techniques_fit import Hyper, fit_joint, fit_linear
+from narrascope.train.techniques_fit import platt as platt
 from narrascope.types import Document, Finding, Span
 
 Log = Callable[[str], None]
@@ -40,7 +44,6 @@ MIN_OVERLAP = (
     8  # characters a gold span must share with a sentence to label it (or the whole span if shorter)
 )
 NAME, VERSION = "techniques", "2"
-MAX_SLOPE = 1e4  # bound on the Platt slope: a separable technique must not blow up the float16 weights
 TERMS = (
     "Trained on the SemEval-2023 Task 3 subtask-3 training data (six languages), released for research "
     "within the shared task and not for redistribution; the weights are a derived model, the data is not "
@@ -59,16 +62,6 @@ class Example:
     y: npt.NDArray[np.float32]
     para_of: npt.NDArray[np.int_]
     lex: Any = None  # scipy.sparse (sentences, buckets) hashed n-grams, None without a lexical part
-
-
-@dataclass
-class Hyper:
-    l2: float = 0.003  # ridge penalty per training sentence on the embedding features
-    l2_lexical: float = 0.001  # ... and on the hashed n-grams
-    buckets: int = BUCKETS  # hashed n-gram columns; 0 for embeddings alone
-    cg_steps: int = 150  # conjugate-gradient steps of the joint ridge solve
-    epochs: int = 50  # Newton steps of the Platt scaling
-    folds: int = 4
 
 
 @dataclass(frozen=True)
@@ -161,89 +154,6 @@ def build_examples(
         if (k + 1) % 100 == 0:
             log(f"  prepared and encoded {k + 1}/{len(golds)} articles")
     return out
-
-
-def fit_linear(x: Matrix, y: npt.NDArray[np.float32], hp: Hyper) -> tuple[Matrix, Matrix]:
-    """(coef, intercept) per column of ``y``: ridge regression (one solve for every technique), then a
-    Platt scaling of each technique's ridge score: ``sigmoid(x @ coef.T + intercept)`` is calibrated."""
-    mean = x.mean(axis=0)
-    xc = (x - mean).astype(np.float64)
-    gram = xc.T @ xc + hp.l2 * len(x) * np.eye(x.shape[1])
-    w = np.linalg.solve(gram, xc.T @ (y - y.mean(axis=0)))  # (dim, labels)
-    raw = xc @ w + y.mean(axis=0)
-    coef = np.zeros((y.shape[1], x.shape[1]), dtype=np.float32)
-    icpt = np.zeros(y.shape[1], dtype=np.float32)
-    for j in range(y.shape[1]):
-        a, c = platt(raw[:, j], y[:, j], hp.epochs)
-        coef[j] = a * w[:, j]
-        icpt[j] = a * (float(y[:, j].mean()) - float(mean @ w[:, j])) + c
-    return coef, icpt
-
-
-def platt(score: npt.NDArray[np.float64], y: npt.NDArray[np.float32], iters: int) -> tuple[float, float]:
-    """(a, c) of ``sigmoid(a * score + c)`` fit to ``y`` by Newton steps on the log-loss (lightly damped)."""
-    if y.min() == y.max():  # a technique absent (or everywhere) in this space: a constant score
-        return 0.0, 10.0 if y.size and y[0] else -10.0
-    prior = float(np.clip(y.mean(), 1e-4, 1 - 1e-4))
-    a, c = 1.0, float(np.log(prior / (1 - prior)))
-    design = np.stack([score, np.ones_like(score)], axis=1)
-    for _ in range(iters):
-        p = 1.0 / (1.0 + np.exp(-np.clip(a * score + c, -30, 30)))
-        grad = design.T @ (p - y)
-        hess = (design * (p * (1 - p))[:, None]).T @ design + 1e-6 * np.eye(2)
-        step = np.linalg.solve(hess, grad)
-        a, c = float(np.clip(a - step[0], 0.0, MAX_SLOPE)), float(np.clip(c - step[1], -30.0, 30.0))
-        if float(np.abs(step).max()) < 1e-6:
-            break
-    return a, c
-
-
-def fit_joint(x: Matrix, lex: Any, y: npt.NDArray[np.float32], hp: Hyper) -> tuple[Matrix, Matrix, Matrix]:
-    """(coef, lexical, intercept): ridge regression over the dense features ``x`` and the sparse n-grams
-    ``lex`` together (penalties ``l2`` and ``l2_lexical``; both centred), solved for every technique at once
-    by conjugate gradients, then Platt scaling per technique as in ``fit_linear``."""
-    xd = x.astype(np.float64)
-    md = xd.mean(axis=0)
-    xd -= md
-    ml = np.asarray(lex.mean(axis=0)).ravel()
-    ym = y.mean(axis=0).astype(np.float64)
-    yc = y.astype(np.float64) - ym
-    n, d = xd.shape
-
-    def apply(w: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        wd, wl = w[:d], w[d:]
-        r = xd @ wd + lex @ wl - (ml @ wl)[None, :]
-        gl = lex.T @ r - np.outer(ml, r.sum(axis=0))
-        return np.vstack([xd.T @ r + hp.l2 * n * wd, gl + hp.l2_lexical * n * wl])
-
-    b = np.vstack([xd.T @ yc, lex.T @ yc - np.outer(ml, yc.sum(axis=0))])
-    w = np.zeros_like(b)
-    r = b.copy()
-    p = r.copy()
-    rs = (r * r).sum(axis=0)
-    stop = 1e-12 * float((b * b).sum(axis=0).max())
-    for _ in range(hp.cg_steps):  # one CG per technique, run side by side as the columns of w
-        ap = apply(p)
-        alpha = rs / np.maximum((p * ap).sum(axis=0), 1e-30)
-        w += p * alpha
-        r -= ap * alpha
-        rs_new = (r * r).sum(axis=0)
-        if float(rs_new.max()) < stop:
-            break
-        p = r + p * (rs_new / np.maximum(rs, 1e-30))
-        rs = rs_new
-    wd, wl = w[:d], w[d:]
-    raw = xd @ wd + lex @ wl - (ml @ wl)[None, :] + ym
-    coef = np.zeros((y.shape[1], d), dtype=np.float32)
-    lexical = np.zeros((y.shape[1], lex.shape[1]), dtype=np.float32)
-    icpt = np.zeros(y.shape[1], dtype=np.float32)
-    for j in range(y.shape[1]):
-        a, c = platt(raw[:, j], y[:, j], hp.epochs)
-        coef[j] = a * wd[:, j]
-        lexical[j] = a * wl[:, j]
-        icpt[j] = a * (float(ym[j]) - float(md @ wd[:, j]) - float(ml @ wl[:, j])) + c
-    # validate what ships: the lexical weights are stored as int8 codes per technique
-    return coef, dequantize_rows(*quantize_rows(lexical)), icpt
 
 
 def fit_head(examples: Sequence[Example], space: str, labels: list[str], hp: Hyper) -> LinearHead:

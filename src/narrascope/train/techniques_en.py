@@ -27,12 +27,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.analyze.heads import LinearHead, sha256_file
+from narrascope.analyze.heads import LinearHead
+from narrascope.encode.manifest import sha256_file
 from narrascope.encode.minilm import MiniLMEncoder
 from narrascope.train.techniques import (
     TERMS,
     Example,
-    Hyper,
     LangFigures,
     Log,
     PerTechnique,
@@ -44,6 +44,7 @@ from narrascope.train.techniques import (
     paragraph_scores,
     tune_thresholds,
 )
+from narrascope.train.techniques_fit import Hyper
 from narrascope.types import Finding
 
 NAME, VERSION = "techniques-en", "2"

@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from narrascope.analyze.heads import LinearHead, sha256_file
+from narrascope.analyze.heads import LinearHead
 from narrascope.datasets.spans import SpanDoc
+from narrascope.encode.manifest import sha256_file
 from narrascope.reader.tokenizer import tokenize, tokenizer_path
 from narrascope.reader.weights import PACKAGE as WEIGHTS_PACKAGE
 from narrascope.reader.weights import E5Weights
@@ -165,7 +166,8 @@ def train_techniques_reader(
 
 def fit_ridge(fit: Sequence[SpanDoc], labels: list[str], log: Log) -> LinearHead:
     """The ``techniques.v1`` recipe's sentence head (multilingual features, context, n-grams) on ``fit``."""
-    from narrascope.train.techniques import Hyper, build_examples, fit_head
+    from narrascope.train.techniques import build_examples, fit_head
+    from narrascope.train.techniques_fit import Hyper
 
     log(f"fitting the sentence ridge head on {len(fit)} articles (shared multilingual features)")
     return fit_head(build_examples(fit, labels, log), RIDGE_SPACE, labels, Hyper())

@@ -2,7 +2,7 @@
 
 A submitted file (JSONL, CSV, a text or HTML page) is spooled beside the store and queued in its ``jobs``
 table; one runner thread takes the jobs in order and runs each like ``narrascope corpus analyze``
-(``corpus.run.run_chunk``: articles stored already are skipped, each chunk is committed with the run's
+(``batches.run_chunk``: articles stored already are skipped, each chunk is committed with the run's
 counts). Its analyses go through the batcher's worker, between request batches, so the Analyzer stays
 owned by one thread. A killed server resumes its running job at start: the inputs its run has counted are
 skipped without being read again, and the skip check guards the rest.
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from narrascope.corpus.run import chunks, estimate_total, iter_inputs, run_chunk
+from narrascope.batches import chunks, estimate_total, iter_inputs, run_chunk
 from narrascope.ingest import decode_bytes
 from narrascope.pipeline import Analyzer, Outcome
 from narrascope.store import (

@@ -1,0 +1,169 @@
+"""The shape of the house, checked: no import circle between the modules of ``src/narrascope``, no module over
+500 lines, and ``scale`` never reaching up into ``corpus``.
+
+The import graph is built from the source (``ast``), not by importing it. Its edges are the imports a module
+makes when it is loaded: the ``import`` and ``from ... import`` statements at module level, including those
+under a module-level ``if``, ``try`` or ``with``, and excluding those under ``if TYPE_CHECKING:`` (never run)
+and those inside functions and classes (run later, on call: the lazy imports a registry or a dispatch uses
+are allowed, e.g. ``corpus.run`` reaching ``scale`` for ``engine="ray"``). ``from a.b import c`` is an edge
+to the module ``a.b.c`` when there is one, else to ``a.b``. What is allowed: the package ``__init__`` that
+Python runs before a submodule is not an edge of that submodule, so a package's ``__init__`` may re-export
+its own submodules while they import one another by their full names.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "narrascope"
+MAX_LINES = 500
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def load_time_imports(body: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:
+    """The import statements run when a module with this ``body`` is loaded."""
+    for node in body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        elif isinstance(node, ast.If):
+            if not _is_type_checking(node.test):
+                yield from load_time_imports(node.body)
+            yield from load_time_imports(node.orelse)
+        elif isinstance(node, ast.Try):
+            for block in (node.body, *(h.body for h in node.handlers), node.orelse, node.finalbody):
+                yield from load_time_imports(block)
+        elif isinstance(node, ast.With):
+            yield from load_time_imports(node.body)
+
+
+def _base(name: str, node: ast.ImportFrom, is_package: bool) -> str:
+    """The absolute module a ``from`` import names (relative imports resolved against ``name``)."""
+    if not node.level:
+        return node.module or ""
+    parts = name.split(".") if is_package else name.split(".")[:-1]
+    parts = parts[: len(parts) - (node.level - 1)]
+    return ".".join([*parts, *([node.module] if node.module else [])])
+
+
+def imports_of(name: str, path: Path, known: set[str], every: bool = False) -> set[str]:
+    """The modules of ``known`` that module ``name`` imports at load time (``every``: anywhere in it)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    nodes = (
+        [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+        if every
+        else load_time_imports(tree.body)
+    )
+    out: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name in known)
+            continue
+        base = _base(name, node, path.name == "__init__.py")
+        for alias in node.names:
+            if f"{base}.{alias.name}" in known:
+                out.add(f"{base}.{alias.name}")
+            elif base in known:
+                out.add(base)
+    out.discard(name)
+    return out
+
+
+def import_graph() -> dict[str, set[str]]:
+    mods = modules()
+    known = set(mods)
+    return {name: imports_of(name, path, known) for name, path in mods.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_graph_sees_the_imports_it_should() -> None:
+    graph = import_graph()
+    assert len(graph) > 100
+    assert "narrascope.batches" in graph["narrascope.corpus.run"]
+    assert "narrascope.batches" in graph["narrascope.scale._runner"]
+    assert "narrascope.types" in graph["narrascope.analyze.base"]
+    assert "narrascope.reader.runtime" not in graph["narrascope.analyze.base"]  # under TYPE_CHECKING
+    assert "narrascope.scale" not in graph["narrascope.corpus.run"]  # lazy, inside analyze_corpus
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_circle_between_modules() -> None:
+    found = cycles(import_graph())
+    assert not found, "import circles (module-level imports): " + "; ".join(" <-> ".join(c) for c in found)
+
+
+def test_scale_never_imports_corpus() -> None:
+    """The one arrow between them points from ``corpus`` (dispatching ``engine="ray"``) to ``scale``."""
+    mods = modules()
+    known = set(mods)
+    for name, path in mods.items():
+        if name == "narrascope.scale" or name.startswith("narrascope.scale."):
+            upward = {
+                m for m in imports_of(name, path, known, every=True) if m.startswith("narrascope.corpus")
+            }
+            assert not upward, f"{name} imports {sorted(upward)}"
+
+
+def test_no_module_over_500_lines() -> None:
+    long = {
+        str(p.relative_to(SRC)): n
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not long, f"modules over {MAX_LINES} lines: {long}"
