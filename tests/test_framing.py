@@ -315,3 +315,23 @@ def test_committed_model_held_out_figures() -> None:
         row = validation[lang]
         assert row["EMR"] >= emr and row["main"] >= main, (lang, row)
         assert row["EMR"] > row["base_EMR"], (lang, row)
+
+
+def test_a_model_of_another_gazetteer_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mention features' columns depend on the known actors (one-hot, camps): a model records their
+    digest, and a model trained with another list is refused at load, naming the folder."""
+    import shutil
+
+    from narrascope.analyze.doclabels import model_dir
+    from narrascope.analyze.framing import FramingModel
+    from narrascope.encode.manifest import ModelFileError
+    from narrascope.entities import features
+
+    for name in ("framing", "framing-reader"):
+        folder = tmp_path / name
+        shutil.copytree(model_dir(name), folder)
+        FramingModel.load(folder)  # as shipped: the digest matches
+        with monkeypatch.context() as m:
+            m.setattr(features, "_ACTORS", [*features._ACTORS, "Atlantis"])
+            with pytest.raises(ModelFileError, match=rf"{name}.*retrain"):
+                FramingModel.load(folder)

@@ -33,7 +33,7 @@ from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest
 from narrascope.encode.manifest import sha256_file
 from narrascope.entities import EntityMention, group
-from narrascope.entities.features import MentionRef, mention_features, reader_mention_rows
+from narrascope.entities.features import MentionRef, feature_digest, mention_features, reader_mention_rows
 from narrascope.entities.finders import find_mentions, merge
 from narrascope.entities.tagger import FILE as TAGGER_FILE
 from narrascope.entities.tagger import MentionTagger, has_caseless
@@ -107,6 +107,7 @@ class FramingModel:
             "main_roles": list(MAIN_ROLES),
             "fine_roles": list(FINE_ROLES),
             "files": files,
+            "inputs": {"mention_features": feature_digest()},
             **info,
         }
         (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
@@ -121,6 +122,13 @@ class FramingModel:
         if space not in VERSIONS or manifest.get("version") != VERSIONS[space]:
             raise ModelFileError(
                 f"{folder / MANIFEST}: framing model version {manifest.get('version')!r} over space {space!r}"
+            )
+        trained = manifest.get("inputs", {}).get("mention_features")
+        if trained != feature_digest():
+            raise ModelFileError(
+                f"{folder / MANIFEST}: trained on mention features {str(trained)[:12]}, this install builds "
+                f"{feature_digest()[:12]} (the known actors, their camps or the feature layout changed); "
+                "retrain with narrascope train framing"
             )
         model.reader = str(manifest.get("reader", ""))
         if space == READER_SPACES and not model.reader:

@@ -97,6 +97,24 @@ def _window_buckets(side: str, word: str) -> tuple[int, int]:
     )
 
 
+def feature_digest() -> str:
+    """sha256 of what fixes the meaning of each feature column besides the embeddings: the known actors in
+    order with their camps, the languages, the hashing widths and the window. A framing model records it;
+    a model trained with another gazetteer or layout is refused at load instead of misreading its columns."""
+    import hashlib
+    import json
+
+    layout = {
+        "actors": [[a, camp(a)] for a in _ACTORS],
+        "langs": list(LANGS),
+        "name_buckets": NAME_BUCKETS,
+        "window_buckets": WINDOW_BUCKETS,
+        "window_words": WINDOW_WORDS,
+        "reader_window": READER_WINDOW,
+    }
+    return hashlib.sha256(json.dumps(layout, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def feature_dim(dim: int) -> int:
     return 5 * dim + NAME_BUCKETS + len(_ACTORS) + len(LANGS) + 4 + WINDOW_BUCKETS
 
