@@ -5,7 +5,9 @@ Usage: python bench/narratives_reader.py [--data ../shared/datasets] [--blocks 4
 The narratives recipe (``train.narratives``: pooled sentence vectors, language one-hot, hashed n-grams, one
 joint logistic regression, cut-offs tuned out-of-fold) is fit twice on all blocks but one: on the USE vectors
 (``use``, the committed recipe) and on USE and the shipped reader's sentence vectors side by side
-(``use+reader``); both are scored on the held-out block (samples-F1, coarse and fine), every block in turn.
+(``use+reader``), the reader's block only in languages outside USE's sixteen (``gated``: Bulgarian, Hindi),
+or the reader's instead of USE's there (``swap``); each is scored on the held-out block (samples-F1, coarse
+and fine), every block in turn.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import numpy as np
 from narrascope.datasets.split import natural_key
 
 ROOT = Path(__file__).resolve().parents[1]
+# USE multilingual v3's languages (zh-cn and zh-tw as "zh")
+USE_LANGUAGES = {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
 
 
 def matrices(data: Path, cache: Path):
@@ -56,6 +60,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=ROOT / ".cache" / "framing")
     ap.add_argument("--blocks", type=int, default=4)
     ap.add_argument("--only", type=int, default=-1)
+    ap.add_argument("--sets", default="use,use+reader,gated,swap")
     args = ap.parse_args()
     from narrascope.taxonomy import builtin_taxonomy
     from narrascope.train.narratives import (
@@ -74,6 +79,11 @@ def main() -> None:
     y, _ = label_matrix(docs, taxonomy)
     lex = lexical_matrix(docs, settings)
     both = [np.hstack([u, r]) for u, r in zip(use, rd, strict=True)]
+    # languages outside USE multilingual v3's sixteen (its vectors are not aligned there): the reader's block
+    # only there ("gated"), or the reader's instead of USE's there ("swap")
+    outside = [d.article.lang not in USE_LANGUAGES for d in docs]
+    gated = [np.hstack([u, r * float(o)]) for u, r, o in zip(use, rd, outside, strict=True)]
+    swap = [np.hstack([u * float(not o), r * float(o)]) for u, r, o in zip(use, rd, outside, strict=True)]
     block = {}
     for lg in sorted({d.article.lang for d in docs}):
         members = sorted((d.article.id for d in docs if d.article.lang == lg), key=natural_key)
@@ -83,7 +93,9 @@ def main() -> None:
                 block[i] = b
     blk = np.array([block[d.article.id] for d in docs])
     results: dict[str, list[dict]] = {}
-    for name, mats in (("use", use), ("use+reader", both)):
+    sets = {"use": use, "use+reader": both, "gated": gated, "swap": swap}
+    for name in args.sets.split(","):
+        mats = sets[name]
         x = document_matrix(docs, mats, settings)
         for b in range(args.blocks) if args.only < 0 else [args.only]:
             tr, he = blk != b, blk == b
