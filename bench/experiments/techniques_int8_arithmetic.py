@@ -6,15 +6,15 @@ onnxruntime's dynamic quantisation (``narrascope.encode.export.requantize_dynami
 activation scales computed per batch) into a temporary folder, then measures:
 
 - quality: the shipped recipe (the reader averaged half and half with the ridge head, thresholds tuned on the
-  48 threshold articles, as ``bench/techniques_blend.py``) with the re-quantised reader, each article encoded
-  on its own, English validation st3 with the official scorer;
+  48 threshold articles, as ``bench/experiments/techniques_blend.py``) with the re-quantised reader, each
+  article encoded on its own, English validation st3 with the official scorer;
 - speed: the encoder alone over 60 English articles, each article on its own (as the detector must batch
   with per-batch activation scales, for an article's findings not to depend on its batch companions) and 32
   articles at once (as the committed detector batches), for both models; the best of three runs.
 
 About 6 minutes on two cores.
 
-    python bench/techniques_int8_arithmetic.py [--data ../shared/datasets]
+    python bench/experiments/techniques_int8_arithmetic.py [--data ../shared/datasets]
 
 Measured 2026-11-29 (with the length-bucketed batches of ``encode.minilm``): English validation st3 0.4438
 (committed: 0.4323), reader alone 0.4156 (0.4215); before the batching change, which moves int8 vectors, the
@@ -33,13 +33,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from techniques_blend import blend_figures  # bench/experiments/, beside this script
+
 from narrascope import Article
 from narrascope.analyze.doclabels import model_dir
 from narrascope.encode import export as ex
 from narrascope.encode.minilm import MiniLMEncoder
 from narrascope.extract import prepare
 from narrascope.train.techniques_en import ENCODER
-from techniques_blend import blend_figures  # bench/, beside this script
 
 
 def requantised(src: Path, out: Path) -> MiniLMEncoder:

@@ -1,6 +1,6 @@
 """Entity roles from one extra transformer layer over the reader's rows, the mention marked, on blocks of ids.
 
-Usage: python bench/framing_adapter.py [--data ../shared/datasets] [--blocks 4] [--epochs 6]
+Usage: python bench/experiments/framing_adapter.py [--data ../shared/datasets] [--blocks 4] [--epochs 6]
 
 The shipped reader reads each annotated article once (cached in ``--cache``). Per mention, the rows of a
 window of tokens around it go through one transformer layer (initialised from multilingual-e5-small's layer
@@ -22,7 +22,7 @@ import numpy as np
 
 from narrascope.datasets.split import natural_key
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def readings(data: Path, cache: Path) -> list[dict]:

@@ -1,6 +1,6 @@
 """Narratives with the reader's pooled sentence vectors beside USE's, on blocks of document ids.
 
-Usage: python bench/narratives_reader.py [--data ../shared/datasets] [--blocks 4] [--only B]
+Usage: python bench/experiments/narratives_reader.py [--data ../shared/datasets] [--blocks 4] [--only B]
 
 The narratives recipe (``train.narratives``: pooled sentence vectors, language one-hot, hashed n-grams, one
 joint logistic regression, cut-offs tuned out-of-fold) is fit twice on all blocks but one: on the USE vectors
@@ -22,7 +22,7 @@ import numpy as np
 
 from narrascope.datasets.split import natural_key
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # USE multilingual v3's languages (zh-cn and zh-tw as "zh")
 USE_LANGUAGES = {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
 

@@ -1,6 +1,6 @@
 """Sentences per second and peak memory of each encoder feature space (batch 32).
 
-    python bench/encoder_speed.py [--n 2000] [--space minilm --space multi] [--max-length 128]
+    python bench/experiments/encoder_speed.py [--n 2000] [--space minilm --space multi] [--max-length 128]
 
 Sentences are the non-empty lines of the SemEval 2020 task 11 articles when ``../shared/datasets`` is
 there (never committed), else generated news-like sentences. Each space runs in its own process so the
@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets"
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
 PTC = DATA / "semeval2020_task11_ptc" / "train-articles"
 SUBJECTS = ["The minister", "Officials", "The opposition", "A spokesperson", "Critics", "The central bank"]
 VERBS = ["said", "denied", "warned", "announced", "claimed", "insisted"]

@@ -13,7 +13,8 @@ scorer:
 
 About 25 minutes on two cores for both. ``--limit N`` takes N articles a language, for a quick check.
 
-    python bench/techniques_static_pieces.py [--data ../shared/datasets] [--measure split|blocks|both]
+    python bench/experiments/techniques_static_pieces.py [--data ../shared/datasets]
+        [--measure split|blocks|both]
 
 Measured 2026-11-29. Split: English 0.3952 without the block, 0.4022 with it (all languages 0.4158 /
 0.4194); with the block on every language 0.3981. Blocks (English st3 without / alpha 1 / alpha 2):

@@ -10,7 +10,7 @@ out-of-fold scores of it and of the default ridge head (4 folds by article) to t
 average, and scores the validation articles with the official subtask-3 scorer. About 20 minutes on two
 cores.
 
-    python bench/techniques_use_top.py [--data ../shared/datasets]
+    python bench/experiments/techniques_use_top.py [--data ../shared/datasets]
 
 Measured 2026-11-29, English / all-language validation st3 at top weight 0, 0.3, 0.5, 0.7, 1:
 0.395/0.416, 0.391/0.422, 0.383/0.421, 0.381/0.419, 0.377/0.413. A first run of the same recipe with

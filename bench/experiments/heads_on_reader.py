@@ -1,6 +1,6 @@
 """Genre and frames heads over the reader's sentence vectors against the multilingual USE vectors.
 
-    python bench/heads_on_reader.py [--spaces multi,reader] [--tasks genre,frames]
+    python bench/experiments/heads_on_reader.py [--spaces multi,reader] [--tasks genre,frames]
 
 Each head is the ``narrascope train genre|frames`` recipe (``train.heads.train_head``: pooled document
 vectors, a linear head, thresholds tuned in folds) on the by-id split, once per feature space; ``reader`` is

@@ -7,7 +7,7 @@ out of both to tune the per-technique thresholds, for the ridge head, the fine-t
 average with weight ``w``; then the English validation articles are scored with the official subtask-3
 scorer. Needs the ``train`` extra; about 14 minutes an epoch on two cores.
 
-    python bench/techniques_finetune.py --epochs 2 [--layers 3]
+    python bench/experiments/techniques_finetune.py --epochs 2 [--layers 3]
 """
 
 from __future__ import annotations

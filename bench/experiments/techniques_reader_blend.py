@@ -1,6 +1,6 @@
 """The reader's token scores averaged with the sentence ridge head of ``techniques.v1``'s recipe.
 
-    python bench/techniques_reader_blend.py --work .train/techniques [--weights 1,0.7,0.5,0.3,0]
+    python bench/experiments/techniques_reader_blend.py --work .train/techniques [--weights 1,0.7,0.5,0.3,0]
 
 Each token's score becomes ``w * reader + (1 - w) * ridge``, the ridge score being that of the sentence the
 token lies in (the v1 recipe: shared multilingual USE features, context, hashed n-grams), fitted on the

@@ -9,7 +9,7 @@ from the reader's probabilities, the committed recipe's (logistic heads over the
 the same training part, all languages) and their even average; each scored on the English validation
 mentions with the official subtask-1 scorer. About 5 minutes on two cores.
 
-    python bench/framing_finetune.py [--data ../shared/datasets] [--epochs 4]
+    python bench/experiments/framing_finetune.py [--data ../shared/datasets] [--epochs 4]
 
 Measured 2026-11-29 (English EMR / main-role accuracy): committed recipe 0.2667 / 0.7185, fine-tuned reader
 0.1259 / 0.7037, their average 0.2519 / 0.7185. Not kept: 550 training mentions are too few.

@@ -8,7 +8,7 @@ articles with it and with the committed reader; then, for each weight ``w`` of t
 thresholds of the average on the 48 and scores the validation articles with the official subtask-3 scorer.
 About 4 minutes on two cores.
 
-    python bench/techniques_blend.py [--data ../shared/datasets]
+    python bench/experiments/techniques_blend.py [--data ../shared/datasets]
 
 Measured 2026-11-29, English validation st3 at reader weights 0 / 0.3 / 0.5 / 0.7 / 1: 0.3779 / 0.4257 /
 0.4323 / 0.4129 / 0.4215 (the weight 0.5 figure is the shipped model's).

@@ -9,7 +9,7 @@ ridge head, the others the ridge head's score alone), tunes the thresholds on th
 articles under the same policy, and scores the English validation articles with the official subtask-3
 scorer. About 3 minutes on two cores.
 
-    python bench/techniques_partial_read.py [--data ../shared/datasets]
+    python bench/experiments/techniques_partial_read.py [--data ../shared/datasets]
 
 Measured 2026-11-29, English validation st3 at fractions read 0 / 0.1 / 0.15 / 0.2 / 0.3 / 0.5 / 1:
 highest score 0.378 / 0.357 / 0.363 / 0.360 / 0.371 / 0.384 / 0.432; highest uncertainty 0.378 / 0.371 /

@@ -1,7 +1,7 @@
 """Entity roles falling back on the language's majority main role where the model is unsure, on id blocks.
 
-Usage: python bench/framing_fallback.py [--blocks 4] [--cache .cache/framing] (after bench/framing_reader.py,
-whose feature tables it reads)
+Usage: python bench/experiments/framing_fallback.py [--blocks 4] [--cache .cache/framing]
+(after bench/framing_reader.py, whose feature tables it reads)
 
 framing.v2's heads (``both``: USE and reader features) are fit on all blocks but one. Per language, a cut-off
 on the decided main role's probability is tuned on out-of-fold predictions of the training blocks (inner
@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/, for framing_reader
 from framing_reader import blocks_of, build
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CUTS = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 
 
