@@ -10,7 +10,7 @@ from narrascope.analyze.spec import default_title
 from narrascope.labels import LabelInfo, label_info
 from narrascope.types import Finding, Span
 
-# tasks that are no detector's but may come in a stored or imported analysis, and the label kind they use
+# the label kind of tasks whose detector declares none (or is not installed), as a stored analysis may have
 _KIND_ALIASES = {"entities": "roles", "roles": "roles"}
 _SPACES = re.compile(r"\s+")
 
@@ -18,7 +18,7 @@ _SPACES = re.compile(r"\s+")
 def task_kind(task: str) -> str:
     """The ``narrascope.labels`` kind of a task's labels, from its detector's spec ("" for plain names)."""
     spec = task_spec(task)
-    return (spec.label_kind or "") if spec is not None else _KIND_ALIASES.get(task, "")
+    return (spec.label_kind if spec is not None else None) or _KIND_ALIASES.get(task, "")
 
 
 def info(task: str, label: str) -> LabelInfo:
