@@ -1,30 +1,45 @@
 """The detector conformance checks (as sklearn's ``check_estimator``), shared by the suite over every
 registered detector (``test_detectors.py``) and the test of a detector plugged in through its entry point
-(``test_plugins.py``)."""
+(``test_plugins.py``): the detector's results, and its spec (``check_spec``)."""
 
 from __future__ import annotations
 
-from narrascope.analyze.base import Detector
-from narrascope.extract import prepare
-from narrascope.pipeline import Analyzer, space_dim
-from narrascope.types import Article, DetectorResult
+import importlib.util
 
+from narrascope.analyze.base import Detector, spec_of, specs
+from narrascope.analyze.spec import DetectorSpec
+from narrascope.extract import prepare
+from narrascope.labels import KINDS
+from narrascope.pipeline import Analyzer, space_dim
+from narrascope.types import Article, DetectorResult, task_of
+
+# our own short texts (never corpus text): several languages, named entities for the framing detectors,
+# a one-letter document
 TEXTS = [
     "The minister announced a new budget on Monday. Critics called it a betrayal of ordinary families.",
     "Правительство объявило о новых мерах. Эксперты называют их катастрофой для экономики.",
     "सरकार ने नई योजना की घोषणा की। विपक्ष ने इसे धोखा बताया।",
     "Le gouvernement a présenté son plan.\n\nLes syndicats dénoncent une trahison.",
+    "NATO and the European Union accused Russia of waging a cruel war on Ukraine. Vladimir Putin called "
+    "the sanctions an attack on ordinary Russians, and Volodymyr Zelensky thanked the volunteers who "
+    "rescued families from Kharkiv.",
     "x",
 ]
 
 
 def check_detector(detector: Detector) -> None:
     """A registered detector's results: one per document, scores in [0, 1], spans inside the text, evidence
-    among the document's sentences, a lossless round trip, batch equal to one by one, known spaces."""
+    among the document's sentences, a lossless round trip, batch equal to one by one for every document,
+    only the feature spaces its ``requires`` declares read (and all of them known), and every finding's
+    attributes as its spec declares them."""
+    spec = spec_of(detector.name)
+    check_spec(detector.name, spec)
+    assert detector.task == spec.task, f"{detector.name}: task {detector.task!r}, its spec {spec.task!r}"
     docs = [prepare(Article(text=t)) for t in TEXTS]
     analyzer = Analyzer(detectors=(detector.name,))
-    feats = analyzer.features(docs)
-    results = detector.detect_batch(docs, feats)
+
+    shared = analyzer.features(docs)
+    results = detector.detect_batch(docs, [f.restricted(detector.name, detector.requires) for f in shared])
     assert len(results) == len(docs)
     assert detector.detect_batch([], []) == []
     for doc, res in zip(docs, results, strict=True):
@@ -36,9 +51,34 @@ def check_detector(detector: Detector) -> None:
                 assert 0 <= f.start < f.end <= len(doc.text)
             for ev in f.evidence:
                 assert ev in doc.sentences
+            problems = spec.problems(f)
+            assert not problems, f"{detector.name}: {f}: {'; '.join(problems)}"
         assert DetectorResult.from_dict(res.to_dict()) == res
-    # batch result equals one-by-one result: no leakage across documents in a batch
-    single = detector.detect_batch(docs[:1], analyzer.features(docs[:1]))[0]
-    assert [f.label for f in single.findings] == [f.label for f in results[0].findings]
+    # batch result equals one-by-one result, for every document: no leakage across documents in a batch
+    for i, doc in enumerate(docs):
+        alone = analyzer.features([doc])[0].restricted(detector.name, detector.requires)
+        single = detector.detect_batch([doc], [alone])[0]
+        assert [f.label for f in single.findings] == [f.label for f in results[i].findings], (i, doc.text)
     for space in detector.requires:
         assert space_dim(space) > 0
+
+
+def check_spec(name: str, spec: DetectorSpec) -> None:
+    """A registered spec: it serves its name's task, agrees on title and label kind with every other spec
+    of that task (the report shows one section per task), names a label kind that exists, official formats
+    ``narrascope predict`` writes from its task, and a trainer module that exists."""
+    from narrascope.predict import SENTENCE_TASKS, TASKS
+
+    assert spec.task == task_of(name), name
+    assert spec.title, name
+    assert spec.label_kind is None or spec.label_kind in KINDS, (name, spec.label_kind)
+    for other, theirs in specs().items():
+        if theirs.task == spec.task:
+            assert (theirs.title, theirs.label_kind) == (spec.title, spec.label_kind), (name, other)
+    for fmt in spec.formats:
+        assert fmt in TASKS or fmt in SENTENCE_TASKS, f"{name}: no official format {fmt!r}"
+        if fmt in TASKS:
+            assert TASKS[fmt].detector == spec.task, (name, fmt, TASKS[fmt].detector)
+    if spec.trainer is not None:
+        module = spec.trainer.partition(":")[0]
+        assert importlib.util.find_spec(module) is not None, f"{name}: no trainer module {module!r}"

@@ -1,7 +1,9 @@
 """Third-party detectors: a detector written here as a test fixture plugs in through the entry-point group
 ``narrascope.detectors`` alone (a fake installed distribution on ``sys.path``; no ``register`` call), is
 listed, passes the conformance checks, and runs through the Analyzer and the CLI into the JSON output. A
-plugin that fails to load, or that would replace a registered detector, is a clear error."""
+plugin may ship its spec (its factory's ``spec``): the report takes its title from it and the conformance
+checks its findings' attributes against it; one without gets a minimal spec. A plugin that fails to load,
+that would replace a registered detector, or whose spec is not one, is a clear error."""
 
 from __future__ import annotations
 
@@ -14,10 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from narrascope.analyze import base
-from narrascope.analyze.base import ENTRY_POINT_GROUP, PluginError, available, get_detector, resolve
+from narrascope.analyze.base import ENTRY_POINT_GROUP, PluginError, available, get_detector, resolve, spec_of
+from narrascope.analyze.spec import minimal_spec
 from narrascope.cli import main
 from narrascope.pipeline import Analyzer
-from narrascope.report import to_json
+from narrascope.report import to_json, to_text
 from narrascope.types import Article
 from tests._conformance import check_detector
 
@@ -76,7 +79,7 @@ def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     base.reset_plugins()
     yield monkeypatch
     monkeypatch.undo()  # sys.path and sys.modules as they were, then a registry without the fixtures
-    for name in ("fixture_detector", "broken_detector", "greedy_detector"):
+    for name in ("fixture_detector", "broken_detector", "greedy_detector", "specced_detector"):
         sys.modules.pop(name, None)
     base.reset_plugins()
 
@@ -152,3 +155,81 @@ def test_a_plugin_name_must_be_versioned(tmp_path: Path, plugins: pytest.MonkeyP
     plugins.syspath_prepend(str(tmp_path))
     with pytest.raises(PluginError, match="versioned"):
         available()
+
+
+# The same package shipping its spec: the factory's ``spec`` attribute, here declaring the ``word`` attribute
+# its located findings carry (``{word_attr}`` lets a test make it set another one).
+SPECCED_MODULE = (
+    FIXTURE_MODULE.replace(
+        'found.append(Finding("Fixture_Word", 0.75, m.start(), m.end(), evidence=tuple(where[:1])))',
+        'found.append(Finding("Fixture_Word", 0.75, m.start(), m.end(), evidence=tuple(where[:1]), '
+        "attrs=(({word_attr!r}, m.group().lower()),)))",
+    )
+    + """
+
+from narrascope.analyze.spec import Attr, DetectorSpec
+
+fixture_v1.spec = DetectorSpec(
+    task={task!r},
+    title="Loaded words",
+    default={default!r},
+    attributes=(Attr("word", "str", "the word found", ("betrayal", "traitor", "traitors", "catastrophe")),),
+)
+"""
+)
+
+
+def install_specced(
+    root: Path,
+    plugins: pytest.MonkeyPatch,
+    word_attr: str = "word",
+    task: str = "fixture",
+    default: bool = False,
+) -> None:
+    source = SPECCED_MODULE.format(word_attr=word_attr, task=task, default=default)
+    install(root, "specced_detector", source, {"fixture.v1": "specced_detector:fixture_v1"})
+    plugins.syspath_prepend(str(root))
+
+
+def test_a_plugin_without_a_spec_gets_a_minimal_one(fixture_detector: None) -> None:
+    assert spec_of("fixture") == minimal_spec("fixture")
+    assert spec_of("fixture").title == "Fixture" and spec_of("fixture").attributes is None
+
+
+def test_a_plugin_ships_its_spec_and_passes_the_conformance_checks(
+    tmp_path: Path, plugins: pytest.MonkeyPatch
+) -> None:
+    install_specced(tmp_path, plugins)
+    spec = spec_of("fixture")
+    assert spec.title == "Loaded words" and spec.attribute("word") is not None
+    check_detector(get_detector("fixture.v1"))
+    analysis = Analyzer(detectors=("fixture",)).analyze(Article(text=TEXT, id="p1"))
+    [word] = [f for f in analysis.results[0].findings if f.label == "Fixture_Word"]
+    assert word.attrs == (("word", "betrayal"),)
+    assert "Loaded words" in to_text(analysis)  # the report's section title comes from the spec
+
+
+def test_the_conformance_checks_catch_an_attribute_the_spec_does_not_declare(
+    tmp_path: Path, plugins: pytest.MonkeyPatch
+) -> None:
+    install_specced(tmp_path, plugins, word_attr="colour")
+    with pytest.raises(AssertionError, match="'colour' is not declared in the fixture spec"):
+        check_detector(get_detector("fixture.v1"))
+
+
+@pytest.mark.parametrize(
+    ("task", "default", "problem"),
+    [
+        ("genre", False, "its spec serves 'genre', but the name serves 'fixture'"),
+        ("fixture", True, "a plugin runs when named"),
+    ],
+)
+def test_a_plugin_spec_that_cannot_be_is_an_error_naming_its_entry_point(
+    tmp_path: Path, plugins: pytest.MonkeyPatch, task: str, default: bool, problem: str
+) -> None:
+    install_specced(tmp_path, plugins, task=task, default=default)
+    with pytest.raises(
+        PluginError, match=rf"entry point 'fixture.v1' = 'specced_detector:fixture_v1'.*{problem}"
+    ):
+        available()
+    assert "fixture.v1" not in base._REGISTRY and "fixture.v1" not in base._SPECS

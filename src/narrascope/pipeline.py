@@ -13,8 +13,16 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.analyze.base import Detector, Features, get_detector, resolve
-from narrascope.encode.base import get_encoder
+from narrascope.analyze.base import READER_SPACE as READER_SPACE  # re-exported: its home was here
+from narrascope.analyze.base import (
+    Detector,
+    Features,
+    FeatureSpaceError,
+    default_detectors,
+    get_detector,
+    resolve,
+)
+from narrascope.encode.base import get_encoder, spaces
 from narrascope.reader import READER_DIR, Reading, get_reader
 from narrascope.reader.runtime import sentence_rows
 from narrascope.types import (
@@ -29,7 +37,8 @@ from narrascope.types import (
     task_of,
 )
 
-DEFAULT_DETECTORS: tuple[str, ...] = ("genre", "frames", "techniques", "narratives", "framing")
+# the families whose specs say ``default`` (genre, frames, techniques, narratives, framing)
+DEFAULT_DETECTORS: tuple[str, ...] = default_detectors()
 
 
 class DetectorChoiceError(NarrascopeError, ValueError):
@@ -46,7 +55,17 @@ def one_per_task(names: Sequence[str]) -> None:
             raise DetectorChoiceError(f"detectors {', '.join(chosen)} all serve {task!r}: choose one")
 
 
-READER_SPACE = "reader"  # what a detector that reads the reader's pass lists in ``requires``
+def check_requires(detectors: Sequence[Detector]) -> None:
+    """Raise ``FeatureSpaceError`` naming the detector and the space when one requires a feature space that
+    neither an encoder nor the reader provides."""
+    known = [*spaces(), READER_SPACE]
+    for d in detectors:
+        for space in d.requires:
+            if space not in known:
+                raise FeatureSpaceError(
+                    f"detector {d.name} requires feature space {space!r}, which no encoder provides "
+                    f"(spaces: {', '.join(sorted(known))})"
+                )
 
 
 def space_dim(space: str, reader: Path = READER_DIR) -> int:
@@ -115,7 +134,9 @@ class Analyzer:
     def loaded_detectors(self) -> list[Detector]:
         if self._loaded is None:
             one_per_task([resolve(d) if isinstance(d, str) else d.name for d in self.detectors])
-            self._loaded = [get_detector(d) if isinstance(d, str) else d for d in self.detectors]
+            loaded = [get_detector(d) if isinstance(d, str) else d for d in self.detectors]
+            check_requires(loaded)
+            self._loaded = loaded
         return self._loaded
 
     def warm_up(self) -> None:
@@ -174,8 +195,13 @@ class Analyzer:
         return [for_doc(doc) for doc in docs]
 
     def analyze_documents(self, docs: Sequence[Document]) -> list[Analysis]:
+        """Every loaded detector over ``docs``, each reading the shared features through a view held to its
+        ``requires`` (a space it reads undeclared is a ``FeatureSpaceError`` naming it and the space)."""
         feats = self.features(docs)
-        per_detector = [d.detect_batch(docs, feats) for d in self.loaded_detectors]
+        per_detector = [
+            d.detect_batch(docs, [f.restricted(d.name, d.requires) for f in feats])
+            for d in self.loaded_detectors
+        ]
         return [
             Analysis(document=doc, results=tuple(results[i] for results in per_detector))
             for i, doc in enumerate(docs)

@@ -220,11 +220,18 @@ def predict_checkthat(
 def _predict_mentions(input_dir: Path, mentions: Path, out: Path, analyzer: Analyzer) -> PredictSummary:
     """``semeval2025-st1`` in the official setting: roles for the given mentions, in the file's order; a
     mention whose article is missing or failed still gets a row (the fallback roles), and an error."""
-    from narrascope.analyze.framing import FALLBACK_ROW, FramingDetector, official_row
+    from narrascope.analyze.base import GivenRoles
+    from narrascope.analyze.framing import FALLBACK_ROW, official_row
     from narrascope.entities.annotations import read_rows
     from narrascope.types import Article
 
-    detector = next(d for d in analyzer.loaded_detectors if isinstance(d, FramingDetector))
+    detector = next((d for d in analyzer.loaded_detectors if isinstance(d, GivenRoles)), None)
+    if detector is None:
+        names = ", ".join(d.name for d in analyzer.loaded_detectors) or "none"
+        raise MissingDetectorError(
+            f"semeval2025-st1 with --mentions needs a detector that decides the roles of given mentions "
+            f"(given_roles); none of the loaded detectors does ({names})"
+        )
     rows = read_rows(mentions)
     texts: dict[str, str] = {}
     errors: list[DocumentError] = []
@@ -246,7 +253,8 @@ def _predict_mentions(input_dir: Path, mentions: Path, out: Path, analyzer: Anal
             errors.append(DocumentError(exc.source, exc.problem))
             continue
         given = [(r[1], r[2], r[3]) for r in rows if r[0] == name]
-        decided[name] = detector.given_roles(doc, analyzer.features([doc])[0], given)
+        feat = analyzer.features([doc])[0].restricted(detector.name, detector.requires)
+        decided[name] = detector.given_roles(doc, feat, given)
     out.parent.mkdir(parents=True, exist_ok=True)
     pending = {name: iter(roles) for name, roles in decided.items()}
     with out.open("w", encoding="utf-8") as f:

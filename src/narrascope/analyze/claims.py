@@ -26,6 +26,7 @@ import numpy.typing as npt
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, ModelFileError
 from narrascope.analyze.lexical import hashed_ngrams
+from narrascope.analyze.spec import Attr, DetectorSpec
 from narrascope.knownclaims import MAX_CLAIMS, Claim, read_claims
 from narrascope.types import DetectorResult, Document, Finding, Span
 
@@ -184,6 +185,24 @@ def _match_finding(span: Span, claim: Claim, similarity: float) -> Finding:
         span.end,
         attrs=tuple(sorted((k, v) for k, v in attrs.items() if v)),
     )
+
+
+SPEC = DetectorSpec(
+    task="claims",
+    title="Claims",
+    label_kind="claims",
+    trainer="narrascope.train.claims:recipe",
+    formats=("checkthat2024-t1",),
+    attributes=(
+        Attr("level", "str", "a check-worthy sentence, or its match to a known claim", ("sentence", "match")),
+        Attr("training_language", "list", "the languages the model was trained on"),
+        Attr("language_note", "str", "why scores are rougher in this document's language"),
+        Attr("claim_id", "str", "the matched known claim's id"),
+        Attr("claim", "str", "the matched known claim's text"),
+        Attr("date", "str", "the matched known claim's date"),
+        Attr("url", "str", "the matched known claim's address"),
+    ),
+)
 
 
 def claims_v1(known: KnownClaims | None = None) -> ClaimsDetector:

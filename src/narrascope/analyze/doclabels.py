@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, pool
+from narrascope.analyze.spec import DetectorSpec
 from narrascope.types import DetectorResult, Document, Finding, Span
 
 EVIDENCE_SENTENCES = 3
@@ -64,3 +65,31 @@ class HeadDetector:
                 evidence = tuple(doc.sentences[j] for j in top if contrib[j] > 0)
             out.append(Finding(label=self.head.labels[i], score=float(row[i]), evidence=evidence))
         return tuple(out)
+
+
+GENRE = DetectorSpec(
+    task="genre",
+    title="Genre",
+    label_kind="genres",
+    default=True,
+    trainer="narrascope.train.heads:recipe",
+    formats=("semeval2023-st1",),
+    attributes=(),
+)
+FRAMES = DetectorSpec(
+    task="frames",
+    title="Frames",
+    label_kind="frames",
+    default=True,
+    trainer="narrascope.train.heads:recipe",
+    formats=("semeval2023-st2",),
+    attributes=(),
+)
+
+
+def genre_v1() -> HeadDetector:
+    return HeadDetector("genre.v1", model_dir("genre"))
+
+
+def frames_v1() -> HeadDetector:
+    return HeadDetector("frames.v1", model_dir("frames"))

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest
+from narrascope.analyze.spec import Attr, DetectorSpec
 from narrascope.encode.manifest import sha256_file
 from narrascope.entities import EntityMention, group
 from narrascope.entities.features import MentionRef, feature_digest, mention_features, reader_mention_rows
@@ -262,6 +263,32 @@ def entity_summary(mentions: Sequence[EntityMention], decisions: Sequence[Decisi
         )
         out.append(Finding(MAIN_ROLES[main], sum(d.score for d in mine) / len(mine), attrs=attrs))
     return out
+
+
+ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP", "NAME")  # the finders' (and the actor table's) types
+SPEC_V1 = DetectorSpec(
+    task="framing",
+    title="Entities",
+    label_kind="roles",
+    default=True,
+    trainer="narrascope.train.framing:recipe_v1",
+    formats=("semeval2025-st1",),
+    attributes=(
+        Attr(
+            "level",
+            "str",
+            "one mention (with its span), or one entity over its mentions",
+            ("mention", "entity"),
+        ),
+        Attr("entity", "str", "the entity's canonical name, shared by its mentions"),
+        Attr("type", "str", "the entity's type", ENTITY_TYPES),
+        Attr("main_role", "str", "the main role (also the finding's label)", MAIN_ROLES),
+        Attr("fine_roles", "list", "the fine roles of that main role", FINE_ROLES),
+        Attr("mentions", "int", "an entity's number of mentions"),
+        Attr("agree", "int", "how many of an entity's mentions have its main role"),
+    ),
+)
+SPEC_V2 = replace(SPEC_V1, trainer="narrascope.train.framing:recipe_v2")
 
 
 def framing_v1() -> FramingDetector:

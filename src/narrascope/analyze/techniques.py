@@ -22,6 +22,7 @@ import numpy.typing as npt
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest
 from narrascope.analyze.lexical import hashed_ngrams
+from narrascope.analyze.spec import DetectorSpec
 from narrascope.types import Analysis, DetectorResult, Document, Finding, Span
 
 Matrix = npt.NDArray[np.float32]
@@ -209,3 +210,20 @@ def span_rows(analysis: Analysis) -> list[str]:
         for f in (result.findings if result else ())
         if f.start is not None and f.end is not None and f.end > f.start
     ]
+
+
+SPEC = DetectorSpec(  # every version and mode of the task: located findings, no attributes
+    task="techniques",
+    title="Techniques",
+    label_kind="techniques",
+    default=True,
+    trainer="narrascope.train.techniques:recipe",
+    formats=("semeval2023-st3", "spans"),
+    attributes=(),
+)
+
+
+def techniques_v1() -> TechniquesDetector:
+    from narrascope.analyze.doclabels import model_dir
+
+    return TechniquesDetector("techniques.v1", model_dir("techniques"))

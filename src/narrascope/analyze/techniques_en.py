@@ -15,6 +15,7 @@ techniques-en``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ import numpy.typing as npt
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest
 from narrascope.analyze.techniques import SPACE, TechniqueModel, TechniquesDetector, sentence_findings
+from narrascope.analyze.techniques import SPEC as TECHNIQUES
 from narrascope.types import DetectorResult, Document, Finding
 
 ENCODER, HEAD, RIDGE = "encoder", "head", "ridge"
@@ -86,3 +88,13 @@ class TechniquesEnDetector:
             if i not in found:  # not English, or no sentences
                 found[i] = self.fallback.detect(doc, f)
         return [DetectorResult(self.name, self.model_version, found[i]) for i in range(len(docs))]
+
+
+SPEC = replace(TECHNIQUES, default=False, trainer="narrascope.train.techniques_en:recipe")
+
+
+def techniques_en_v1() -> TechniquesEnDetector:
+    from narrascope.analyze.doclabels import model_dir
+
+    fallback = TechniquesDetector("techniques.v1", model_dir("techniques"))
+    return TechniquesEnDetector("techniques-en.v1", model_dir("techniques-en"), fallback)

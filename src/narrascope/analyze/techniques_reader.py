@@ -14,6 +14,7 @@ hashed n-grams), the reader weighing ``reader_weight``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ import numpy as np
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, ModelFileError
 from narrascope.analyze.tagging import phrases, spread_to_tokens
+from narrascope.analyze.techniques import SPEC as TECHNIQUES
 from narrascope.analyze.techniques import TechniqueModel
 from narrascope.types import DetectorResult, Document, Finding
 
@@ -79,3 +81,12 @@ class ReaderTechniquesDetector:
             probs = (self.reader_weight * probs + (1.0 - self.reader_weight) * ridge).astype(np.float32)
         found = phrases(doc.text, reading.tokens.offsets, probs, self.head.labels, self.seed, self.extend)
         return tuple(Finding(label=p.label, score=p.score, start=p.start, end=p.end) for p in found)
+
+
+SPEC = replace(TECHNIQUES, trainer="narrascope.train.techniques_reader:recipe")
+
+
+def techniques_v2() -> ReaderTechniquesDetector:
+    from narrascope.analyze.doclabels import model_dir
+
+    return ReaderTechniquesDetector("techniques.v2", model_dir("techniques-reader"))

@@ -57,6 +57,13 @@ def register_encoder(space: str, factory: Callable[[], Encoder]) -> None:
     _FACTORIES[space] = factory
 
 
+def spaces() -> list[str]:
+    """Every feature space an encoder is registered for (the built-in ones and any registered since)."""
+    from narrascope.encode import builtin  # noqa: F401  (registers the built-in spaces)
+
+    return sorted(_FACTORIES)
+
+
 def get_encoder(space: str) -> Encoder:
     """The process-wide encoder of a feature space, loaded on first use."""
     if space not in _LOADED:

@@ -5,29 +5,30 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from narrascope.analyze.base import task_spec
+from narrascope.analyze.spec import default_title
 from narrascope.labels import LabelInfo, label_info
 from narrascope.types import Finding, Span
 
-# the label taxonomy (``narrascope.labels`` kind) of each built-in task; other tasks fall back to plain names
-TASK_KINDS = {
-    "techniques": "techniques",
-    "genre": "genres",
-    "frames": "frames",
-    "framing": "roles",
-    "entities": "roles",
-    "roles": "roles",
-    "claims": "claims",
-}
-TASK_TITLES = {"framing": "Entities", "frames": "Frames", "genre": "Genre", "claims": "Claims"}
+# the label kind of tasks whose detector declares none (or is not installed), as a stored analysis may have
+_KIND_ALIASES = {"entities": "roles", "roles": "roles"}
 _SPACES = re.compile(r"\s+")
 
 
+def task_kind(task: str) -> str:
+    """The ``narrascope.labels`` kind of a task's labels, from its detector's spec ("" for plain names)."""
+    spec = task_spec(task)
+    return (spec.label_kind if spec is not None else None) or _KIND_ALIASES.get(task, "")
+
+
 def info(task: str, label: str) -> LabelInfo:
-    return label_info(TASK_KINDS.get(task, ""), label)
+    return label_info(task_kind(task), label)
 
 
 def task_title(task: str) -> str:
-    return TASK_TITLES.get(task, task.replace("_", " ").capitalize())
+    """A task's report section title, from its detector's spec (from its name when none is registered)."""
+    spec = task_spec(task)
+    return spec.title if spec is not None else default_title(task)
 
 
 def is_entity(f: Finding) -> bool:

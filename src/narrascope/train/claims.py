@@ -26,6 +26,7 @@ from narrascope.analyze.lexical import BUCKETS, hashed_ngrams
 from narrascope.datasets.checkthat import CheckworthySentence, find_split, read_tsv
 from narrascope.datasets.split import natural_key
 from narrascope.scoring.checkthat import score_checkthat
+from narrascope.train.job import TrainJob
 from narrascope.types import InputError
 
 Log = Callable[[str], None]
@@ -301,3 +302,10 @@ def write_card(folder: Path, report: ClaimsReport, info: dict[str, Any]) -> None
         "is the share of similar training sentences labelled check-worthy, not a verdict on truth.\n",
         encoding="utf-8",
     )
+
+
+def recipe(job: TrainJob) -> ClaimsReport:
+    """``narrascope train claims``, by default to its built-in folder."""
+    from narrascope.analyze.doclabels import model_dir
+
+    return train_claims(job.data, job.out or model_dir("claims"), limit=job.limit, log=job.log)

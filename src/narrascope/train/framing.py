@@ -37,6 +37,7 @@ from narrascope.entities.finders import find_mentions
 from narrascope.entities.grouping import canonical_names
 from narrascope.extract import prepare
 from narrascope.pipeline import FeatureCache
+from narrascope.train.job import TrainJob
 from narrascope.train.mentions import DocTokens, train_tagger
 
 Log = Callable[[str], None]
@@ -403,3 +404,20 @@ def write_card(folder: Path, report: FramingReport, space: str = SPACE) -> None:
         "four blocks of document ids, the experiments tried and those not kept: docs/experiments.md "
         "(`python bench/framing_reader.py`).\n"
     )
+
+
+def recipe_v1(job: TrainJob) -> FramingReport:
+    """``narrascope train framing.v1``: the heads over the USE features, by default to ``models/framing``."""
+    from narrascope.analyze.doclabels import model_dir
+
+    target = job.out or model_dir("framing")
+    return train_framing(job.data, target, limit=job.limit, log=job.log, space=USE_SPACE)
+
+
+def recipe_v2(job: TrainJob) -> FramingReport:
+    """``narrascope train framing``: the heads over USE and the shipped reader's pass, and the mention
+    tagger, by default to ``models/framing-reader``."""
+    from narrascope.analyze.doclabels import model_dir
+
+    target = job.out or model_dir("framing-reader")
+    return train_framing(job.data, target, limit=job.limit, log=job.log, space=READER_SPACES)

@@ -22,6 +22,7 @@ from narrascope.pipeline import READER_SPACE, FeatureCache
 from narrascope.reader import get_reader
 from narrascope.reader.runtime import sentence_rows
 from narrascope.scoring._labels import FRAMES_2023
+from narrascope.train.job import TrainJob
 
 GENRES = ["opinion", "reporting", "satire"]  # the committed model's label order
 FRAMES = list(FRAMES_2023)  # the official frame list, as the scorer has it
@@ -267,3 +268,11 @@ def write_card(folder: Path, spec: HeadSpec, report: TrainReport) -> None:
         f"## Limits\nDocument-level only; trained on news of 2020-2022 in six languages; satire is rare in "
         f"the data and the hardest class.\n"
     )
+
+
+def recipe(job: TrainJob) -> TrainReport:
+    """``narrascope train genre`` or ``frames``: the head of the job's task, by default to its own folder."""
+    from narrascope.analyze.doclabels import model_dir
+
+    task = job.detector.split(".")[0]
+    return train_head(task, job.data, job.out or model_dir(task), limit=job.limit, log=job.log)

@@ -30,6 +30,7 @@ from narrascope.analyze.narratives import TAXONOMY_FILE, NarrativeDetector, Rule
 from narrascope.datasets.semeval2025 import NarrativeDoc, load_narratives
 from narrascope.datasets.split import split_by_id
 from narrascope.taxonomy import BUILTIN, Taxonomy, builtin_taxonomy, load_taxonomy
+from narrascope.train.job import TrainJob
 from narrascope.train.narratives_fit import Fit as Fit  # re-exported: the model's pieces stay importable here
 from narrascope.train.narratives_fit import Settings, fit_linear, lexical_matrix, out_of_fold
 from narrascope.train.narratives_fit import probabilities as probabilities
@@ -439,3 +440,12 @@ def write_card(folder: Path, taxonomy: Taxonomy, report: TrainReport, settings: 
 def default_out(taxonomy_path: Path) -> Path:
     """Where a user taxonomy's model goes by default: ``my.yaml`` -> ``my-model/`` beside it."""
     return taxonomy_path.with_name(taxonomy_path.stem + "-model")
+
+
+def recipe(job: TrainJob) -> TrainReport:
+    """``narrascope train narratives``: the built-in taxonomy to its folder, or ``job.taxonomy`` to
+    ``job.out`` or beside the taxonomy file."""
+    from narrascope.analyze.doclabels import model_dir
+
+    target = job.out or (default_out(job.taxonomy) if job.taxonomy else model_dir("narratives"))
+    return train_narratives(job.data, target, taxonomy_path=job.taxonomy, limit=job.limit, log=job.log)

@@ -33,6 +33,7 @@ from narrascope.analyze.techniques import (
     space_for,
 )
 from narrascope.datasets.spans import SpanDoc, load_st3
+from narrascope.train.job import TrainJob
 from narrascope.train.techniques_fit import MAX_SLOPE as MAX_SLOPE  # re-exported: the solvers stay here too
 from narrascope.train.techniques_fit import Hyper, fit_joint, fit_linear
 from narrascope.train.techniques_fit import platt as platt
@@ -441,3 +442,11 @@ def write_card(folder: Path, report: TechniquesReport, labels: Sequence[str]) ->
         "\n- Trained on news of 2015-2022; languages other than the six seen rely on the multilingual "
         "encoder alone.\n\n## Retrain\n`narrascope train techniques --data ../shared/datasets`\n"
     )
+
+
+def recipe(job: TrainJob) -> TechniquesReport:
+    """``narrascope train techniques.v1``: the sentence ridge over the multilingual features, by default to
+    the folder ``techniques.v1`` reads."""
+    from narrascope.analyze.doclabels import model_dir
+
+    return train_techniques(job.data, job.out or model_dir("techniques"), limit=job.limit, log=job.log)

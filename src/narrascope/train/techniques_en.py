@@ -30,6 +30,7 @@ import numpy.typing as npt
 from narrascope.analyze.heads import LinearHead
 from narrascope.encode.manifest import sha256_file
 from narrascope.encode.minilm import MiniLMEncoder
+from narrascope.train.job import TrainJob
 from narrascope.train.techniques import (
     TERMS,
     Example,
@@ -315,3 +316,10 @@ def write_card(folder: Path, report: TechniquesEnReport, hp: ReaderHyper) -> Non
         "## Retrain\n`narrascope train techniques-en --data ../shared/datasets` (about 30 minutes on two "
         "CPU cores)\n"
     )
+
+
+def recipe(job: TrainJob) -> TechniquesEnReport:
+    """``narrascope train techniques-en``, by default to its built-in folder."""
+    from narrascope.analyze.doclabels import model_dir
+
+    return train_techniques_en(job.data, job.out or model_dir("techniques-en"), limit=job.limit, log=job.log)

@@ -28,6 +28,7 @@ from narrascope.encode.manifest import sha256_file
 from narrascope.reader.tokenizer import tokenize, tokenizer_path
 from narrascope.reader.weights import PACKAGE as WEIGHTS_PACKAGE
 from narrascope.reader.weights import E5Weights
+from narrascope.train.job import TrainJob
 from narrascope.train.tagger import Tagger, TaggerHyper, fine_tune, split, tag_docs, write_split
 from narrascope.train.tagger_eval import Cutoffs, Scored, score_articles, tune, validate
 from narrascope.train.techniques import TERMS, LangFigures, Log, PerTechnique, card_tables
@@ -317,3 +318,13 @@ def write_reader_card(folder: Path, manifest: dict[str, Any]) -> None:
         "own, so its outputs never depend on the other articles of a run.\n\n"
         "## Retrain\n`narrascope train techniques --data ../shared/datasets --work .train/techniques`\n"
     )
+
+
+def recipe(job: TrainJob) -> ReaderReport:
+    """``narrascope train techniques``: the reader fine-tuned as the technique tagger; writes two model
+    folders (the reader's and the tagger's) under ``job.out``, by default the built-in models folder."""
+    from narrascope.analyze.doclabels import model_dir
+
+    root = job.out or model_dir("techniques").parent
+    hp = TaggerHyper(device=job.device)
+    return train_techniques_reader(job.data, root, limit=job.limit, hp=hp, work=job.work, log=job.log)
