@@ -137,6 +137,18 @@ def test_a_plugin_that_fails_to_load_is_an_error_naming_its_entry_point(
     assert "broken.v1" not in base._REGISTRY
 
 
+def test_a_broken_plugin_never_stops_a_report(tmp_path: Path, plugins: pytest.MonkeyPatch) -> None:
+    """Analysing with it is an error (above), but rendering a result reads the built-in specs."""
+    from narrascope.report._common import task_kind, task_title
+
+    install(
+        tmp_path, "broken_detector", "import no_such_module_here\n", {"broken.v1": "broken_detector:make"}
+    )
+    plugins.syspath_prepend(str(tmp_path))
+    assert task_title("framing") == "Entities" and task_kind("framing") == "roles"
+    assert task_title("broken") == "Broken"
+
+
 def test_a_plugin_cannot_replace_a_built_in_detector(tmp_path: Path, plugins: pytest.MonkeyPatch) -> None:
     available()
     builtin = base._REGISTRY["genre.v1"]
