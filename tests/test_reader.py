@@ -186,6 +186,7 @@ def test_v2_finds_phrases_not_sentences_in_every_language() -> None:
             assert text[f.start : f.end] == text[f.start : f.end].strip()
 
 
+@pytest.mark.slow
 def test_training_path_resumes_and_writes_both_model_folders(data_dir: Path, tmp_path: Path) -> None:
     from narrascope.analyze.techniques_reader import ReaderTechniquesDetector
     from narrascope.pipeline import Analyzer
@@ -234,6 +235,7 @@ GATE_V2_MEASURED = 0.4638
 GATE_V2_FLOOR = GATE_V2_MEASURED - 0.02
 
 
+@pytest.mark.slow
 def test_accuracy_gate_of_the_reader_tagger(data_dir: Path) -> None:
     from narrascope.pipeline import Analyzer
 

@@ -215,10 +215,12 @@ def check_gate(data_dir: Path, analyzer: Analyzer, floor: float) -> None:
     assert score >= floor, f"st3 micro-F1 {score:.4f} fell below the floor {floor:.4f}"
 
 
+@pytest.mark.slow
 def test_accuracy_gate(data_dir: Path, analyzer: Analyzer) -> None:
     check_gate(data_dir, analyzer, GATE_FLOOR)
 
 
+@pytest.mark.slow
 def test_training_path_on_a_tiny_slice(data_dir: Path, tmp_path: Path) -> None:
     from narrascope.train import train
 

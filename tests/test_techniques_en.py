@@ -168,10 +168,12 @@ def test_unnormalised_vectors_when_the_manifest_says_so(tmp_path: Path) -> None:
     np.testing.assert_allclose(raw / np.linalg.norm(raw, axis=1, keepdims=True), unit, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_accuracy_gate(data_dir: Path, analyzer: Analyzer) -> None:
     check_gate(data_dir, analyzer, GATE_FLOOR)
 
 
+@pytest.mark.slow
 def test_training_path_on_a_tiny_slice(data_dir: Path, tmp_path: Path) -> None:
     """The whole recipe on 3 articles a language and 4 steps: fine-tune, export int8, fit the ridge head,
     tune, validate, write."""

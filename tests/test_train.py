@@ -49,6 +49,7 @@ def test_head_save_load_and_tamper(tmp_path: Path) -> None:
         raise AssertionError("tampered weights were accepted")
 
 
+@pytest.mark.slow
 def test_train_cli_on_tiny_slice(data_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "genre"
     result = CliRunner().invoke(
@@ -62,6 +63,7 @@ def test_train_cli_on_tiny_slice(data_dir: Path, tmp_path: Path) -> None:
     LinearHead.load(out)
 
 
+@pytest.mark.slow
 def test_train_claims_cli_on_tiny_slice(data_dir: Path, tmp_path: Path) -> None:
     from narrascope.analyze.claims import LABEL, ClaimsDetector
 

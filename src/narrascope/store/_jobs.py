@@ -122,9 +122,11 @@ def queue_position(store: Store, job_id: int) -> int:
     return int(rows[0][0])
 
 
-def start_job(store: Store, job_id: int, run_id: int) -> None:
+def start_job(store: Store, job_id: int, run_id: int | None) -> None:
+    """The job is running (from now, or since it first started); ``run_id``: its run in the store, once
+    started (None keeps the one it has: the run starts once the models are loaded)."""
     store.query(
-        "UPDATE jobs SET status = 'running', run_id = ?, "
+        "UPDATE jobs SET status = 'running', run_id = coalesce(?, run_id), "
         "started_at = coalesce(started_at, current_timestamp::TIMESTAMP) WHERE job_id = ?",
         [run_id, job_id],
     )

@@ -136,6 +136,8 @@ class JobRunner:
         """Run (or resume) one job to its end; a failure of the whole job is recorded, never raised."""
         run_id = job.run_id
         try:
+            with self.store() as store:  # running from now, while the models load behind other requests
+                start_job(store, job.job_id, run_id)
             versions = self.desk.model_versions()
             vkey = versions_key(versions)
             with self.store() as store:
