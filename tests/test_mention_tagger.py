@@ -152,3 +152,23 @@ def test_v2_detector_adds_tagged_names_in_hindi_only(monkeypatch: pytest.MonkeyP
     assert name not in located(before, HINDI)  # not in the list of Devanagari names
     assert name in located(hindi, HINDI)
     assert "committee" not in located(english, ENGLISH)  # a cased script: capitals decide there
+
+
+def test_the_shipped_tagger_finds_a_hindi_name_outside_the_list() -> None:
+    """On a Hindi text we wrote, an invented person's name no list holds is found by the shipped tagger."""
+    from narrascope.entities import find_entities
+    from narrascope.pipeline import Analyzer
+    from narrascope.types import Article
+
+    text = (
+        "रूस के विदेश मंत्री ने नाटो पर आरोप लगाया कि वह रूस को घेर रहा है। "
+        "अर्थशास्त्री अनिल मेहता का कहना है कि प्रतिबंधों से आम लोग परेशान हैं।"
+    )
+    name = "अनिल मेहता"
+    assert name not in {m.text for m in find_entities(text, "hi", prefer_ner=False)}
+    result = (
+        Analyzer(detectors=("framing.v2",)).analyze(Article(text=text, lang="hi", id="hi")).result("framing")
+    )
+    assert result is not None
+    found = {text[f.start : f.end] for f in result.findings if f.start is not None and f.end is not None}
+    assert any(name in span for span in found), found  # with or without the title before it
