@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import argparse
 import pickle
-import re
 import statistics
-import unicodedata
 from pathlib import Path
 
 import numpy as np
 
 from narrascope.datasets.split import natural_key
+from narrascope.entities.tagger import caseless, runs, token_features, token_labels
 
 ROOT = Path(__file__).resolve().parents[1]
 CUTS = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
@@ -70,19 +69,8 @@ def readings(data: Path, cache: Path) -> list[dict]:
 
 
 def labels(doc: dict) -> np.ndarray:
-    """1 for each token that overlaps an annotated mention."""
-    o = doc["offsets"]
-    y = np.zeros(len(o), dtype=np.int8)
-    for a, b in doc["gold"]:
-        y[(o[:, 0] < b) & (a < o[:, 1])] = 1
-    return y
-
-
-def features(hidden: np.ndarray) -> np.ndarray:
-    h = hidden.astype(np.float32)
-    prev = np.vstack([h[:1], h[:-1]])
-    nxt = np.vstack([h[1:], h[-1:]])
-    return np.hstack([h, (prev + nxt) / 2])
+    """1 for each token that overlaps an annotated mention (as ``narrascope train framing`` labels them)."""
+    return token_labels(doc["offsets"], doc["gold"])
 
 
 def blocks_of(docs: list[dict], blocks: int) -> list[int]:
@@ -96,47 +84,9 @@ def blocks_of(docs: list[dict], blocks: int) -> list[int]:
     return [out[(d["lang"], d["id"])] for d in docs]
 
 
-WORD = re.compile(r"\w+", re.UNICODE)
-
-
 def spans(doc: dict, p: np.ndarray, cut: float) -> list[tuple[int, int]]:
-    """Runs of tokens over the cut-off, widened to whole words of the text."""
-    text, offsets = doc["text"], doc["offsets"]
-    out: list[tuple[int, int]] = []
-    run: tuple[int, int] | None = None
-    for i, keep in enumerate(p >= cut):
-        s, e = int(offsets[i, 0]), int(offsets[i, 1])
-        if keep and e > s:
-            if run and s - run[1] <= 1:
-                run = (run[0], e)
-            else:
-                if run:
-                    out.append(run)
-                run = (s, e)
-        elif run:
-            out.append(run)
-            run = None
-    if run:
-        out.append(run)
-    widened = []
-    for s, e in out:
-        while s > 0 and _in_word(text[s - 1]):
-            s -= 1
-        while e < len(text) and _in_word(text[e]):
-            e += 1
-        widened.append((s, e))
-    return widened
-
-
-def _in_word(ch: str) -> bool:
-    """Letters, combining marks (Devanagari vowel signs) and digits, and the joiners of a word."""
-    return unicodedata.category(ch)[0] in "LMN" or ch in "-'’"
-
-
-def caseless(text: str) -> bool:
-    """True when the span's letters have no case (Devanagari, Arabic, CJK...)."""
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and not any(c.isupper() or c.islower() for c in letters)
+    """Runs of tokens over the cut-off, widened to whole words (the shipped tagger's ``runs``)."""
+    return runs(doc["text"], doc["offsets"], p >= cut)
 
 
 def best_token(doc: dict, p: np.ndarray, span: tuple[int, int]) -> float:
@@ -207,7 +157,7 @@ def main() -> None:
         for d, b in zip(docs, block, strict=True):
             if b == held:
                 continue
-            x = features(d["hidden"])
+            x = token_features(d["hidden"])
             keep = (d["y"] == 1) | (rng.random(len(x)) < 1 / args.neg)
             xs.append(x[keep])
             ys.append(d["y"][keep])
@@ -216,7 +166,7 @@ def main() -> None:
         clf.fit(np.vstack(xs), np.concatenate(ys), sample_weight=np.concatenate(ws))
         train = [i for i, b in enumerate(block) if b != held]
         test = [i for i, b in enumerate(block) if b == held]
-        probs = {i: clf.predict_proba(features(docs[i]["hidden"]))[:, 1] for i in range(len(docs))}
+        probs = {i: clf.predict_proba(token_features(docs[i]["hidden"]))[:, 1] for i in range(len(docs))}
         train_docs, train_probs = [docs[i] for i in train], [probs[i] for i in train]
         test_docs, test_probs = [docs[i] for i in test], [probs[i] for i in test]
         on_train = {c: prf(train_docs, train_probs, c) for c in CUTS}
