@@ -124,11 +124,11 @@ class FramingModel:
             raise ModelFileError(
                 f"{folder / MANIFEST}: framing model version {manifest.get('version')!r} over space {space!r}"
             )
-        trained = manifest.get("inputs", {}).get("mention_features")
-        if trained != feature_digest():
+        trained, builds = manifest.get("inputs", {}).get("mention_features"), feature_digest()
+        if trained != builds:
             raise ModelFileError(
                 f"{folder / MANIFEST}: trained on mention features {str(trained)[:12]}, this install builds "
-                f"{feature_digest()[:12]} (the known actors, their camps or the feature layout changed); "
+                f"{builds[:12]} (the known actors, their camps or the feature layout changed); "
                 "retrain with narrascope train framing"
             )
         model.reader = str(manifest.get("reader", ""))

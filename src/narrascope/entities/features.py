@@ -15,6 +15,7 @@ the rows of its own tokens, of its entity's mentions, and of the tokens around i
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import zlib
@@ -25,6 +26,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from narrascope.encode.manifest import sha256_bytes
 from narrascope.entities.aliases import ACTORS, camp, normalise
 from narrascope.types import Span
 
@@ -101,9 +103,6 @@ def feature_digest() -> str:
     """sha256 of what fixes the meaning of each feature column besides the embeddings: the known actors in
     order with their camps, the languages, the hashing widths and the window. A framing model records it;
     a model trained with another gazetteer or layout is refused at load instead of misreading its columns."""
-    import hashlib
-    import json
-
     layout = {
         "actors": [[a, camp(a)] for a in _ACTORS],
         "langs": list(LANGS),
@@ -112,7 +111,7 @@ def feature_digest() -> str:
         "window_words": WINDOW_WORDS,
         "reader_window": READER_WINDOW,
     }
-    return hashlib.sha256(json.dumps(layout, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return sha256_bytes(json.dumps(layout, ensure_ascii=False).encode("utf-8"))
 
 
 def feature_dim(dim: int) -> int:
