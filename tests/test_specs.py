@@ -96,9 +96,8 @@ def test_every_built_in_detector_has_a_declared_spec() -> None:
 
 
 def test_the_default_detector_set_is_read_from_the_specs() -> None:
-    assert (
-        DEFAULT_DETECTORS == default_detectors() == ("genre", "frames", "techniques", "narratives", "framing")
-    )
+    expected = ("genre", "frames", "techniques", "narratives", "framing", "claims")
+    assert DEFAULT_DETECTORS == default_detectors() == expected
 
 
 def test_the_report_reads_titles_and_label_kinds_from_the_specs() -> None:

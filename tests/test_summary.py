@@ -284,3 +284,61 @@ def test_no_density_is_claimed_when_the_techniques_detector_did_not_run() -> Non
     assert 'data-fact="persuasion-density"' not in to_html(without)
     assert "persuasion:" not in to_text(without)
     assert summarize(a).measured and 'data-fact="persuasion-density"' in to_html(a)
+
+
+def _with_claims(*findings: Finding) -> Analysis:
+    base = analysis()
+    return Analysis(base.document, (*base.results, DetectorResult("claims.v1", "claims-1", findings)))
+
+
+def _claim(sub: str, score: float) -> Finding:
+    s = _span(sub)
+    return Finding("check-worthy", score, s.start, s.end, attrs=(("level", "sentence"),))
+
+
+def _match(sub: str, claim: str) -> Finding:
+    s = _span(sub)
+    return Finding("known-claim", 0.9, s.start, s.end, attrs=(("claim", claim), ("level", "match")))
+
+
+def test_check_first_puts_restated_known_claims_first_then_the_highest_scores() -> None:
+    farms, lied, brave = (
+        "The shameless bankers sold our farms.",
+        "The minister, a spineless puppet, lied again.",
+        "Brave farmers stood up for every family in the valley.",
+    )
+    s = summarize(
+        _with_claims(
+            _claim(farms, 0.9),
+            _claim(lied, 0.4),
+            _claim(brave, 0.6),
+            _claim("Everyone knows it.", 0.5),
+            _match(lied, "The minister lies"),
+            _match(lied, "The minister is a puppet"),
+        )
+    )
+    assert s.check_worthy == 4
+    assert [(c.sentence, c.known) for c in s.check_first] == [(lied, 2), (farms, 0), (brave, 0)]
+    assert s.to_dict()["check_first"][0] == {
+        "sentence": lied,
+        "start": TEXT.index(lied),
+        "end": TEXT.index(lied) + len(lied),
+        "score": 0.4,
+        "known_claims": 2,
+    }
+    text = to_text(_with_claims(_claim(farms, 0.9), _match(farms, "Bankers sold the farms")))
+    assert "check first: 1 check-worthy sentence\n" in text
+    assert f"› “{farms}” 0.90 (restates 1 known claim)" in text
+    overview = section(to_html(_with_claims(_claim(farms, 0.9))), "summary")
+    assert 'href="#task-claims"' in overview and escape(farms, quote=False) in overview
+    assert 'id="task-claims"' in to_html(_with_claims(_claim(farms, 0.9)))
+
+
+def test_no_check_first_line_when_the_claims_detector_did_not_run() -> None:
+    s = summarize(analysis())
+    assert s.check_worthy is None and s.check_first == ()
+    assert s.to_dict()["check_worthy_count"] is None
+    assert "check first" not in to_text(analysis())
+    assert 'data-fact="check-first"' not in to_html(analysis())
+    none_found = summarize(_with_claims())
+    assert none_found.check_worthy == 0 and "check first: 0 check-worthy sentences" in to_text(_with_claims())

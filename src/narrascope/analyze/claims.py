@@ -191,6 +191,7 @@ SPEC = DetectorSpec(
     task="claims",
     title="Claims",
     label_kind="claims",
+    default=True,
     trainer="narrascope.train.claims:recipe",
     formats=("checkthat2024-t1",),
     attributes=(

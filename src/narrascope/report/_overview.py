@@ -24,6 +24,8 @@ def render_summary(summary: Summary, model: PageModel) -> str:
     cast = _cast(summary.cast, model)
     if cast:
         items.append(_item("Cast", cast))
+    if summary.check_worthy is not None:
+        items.append(_item("Check first", _check_first(summary)))
     return f'<section id="summary" aria-label="Summary"><dl class="glance">{"".join(items)}</dl></section>'
 
 
@@ -46,6 +48,21 @@ def _lead(summary: Summary) -> str:
         link = f'<a href="#{evidence_id(lead.evidence)}">“{quote}”</a>'
         parts.append(f'<blockquote class="strongest">{link}</blockquote>')
     return "".join(parts)
+
+
+def _check_first(summary: Summary) -> str:
+    n = summary.check_worthy or 0
+    plural = "s" if n != 1 else ""
+    head = f'<a href="#task-claims"><span class="big">{n}</span> check-worthy sentence{plural}</a>'
+    rows = []
+    for c in summary.check_first:
+        quote = esc(c.sentence if len(c.sentence) <= 200 else c.sentence[:199] + "…")
+        known = f' <span class="known">restates {c.known} known claim{"s" if c.known != 1 else ""}</span>'
+        rows.append(
+            f'<li data-start="{c.span.start}" data-end="{c.span.end}">“{quote}” '
+            f'<span class="score">{c.score:.2f}</span>{known if c.known else ""}</li>'
+        )
+    return head + (f'<ol class="check-first">{"".join(rows)}</ol>' if rows else "")
 
 
 def _density(summary: Summary) -> str:

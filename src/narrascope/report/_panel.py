@@ -38,7 +38,8 @@ def render_panel(analysis: Analysis, model: PageModel) -> str:
 def _section(analysis: Analysis, result: DetectorResult, model: PageModel) -> str:
     title = esc(task_title(result.task))
     about = esc(f"{result.detector}, model {result.model_version}")
-    parts = [f'<section class="task" data-task="{esc(result.task)}"><h2 title="{about}">{title}</h2>']
+    task = esc(result.task)
+    parts = [f'<section class="task" id="task-{task}" data-task="{task}"><h2 title="{about}">{title}</h2>']
     doc_level = document_level(result.findings)
     if doc_level:
         rows = "".join(_row(analysis, result.task, f) for f in doc_level)

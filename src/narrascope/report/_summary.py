@@ -23,6 +23,7 @@ from narrascope.report._common import (
 from narrascope.types import Analysis, Finding, Span
 
 HEADLINE_CHARS = 160
+CHECK_FIRST = 3  # check-worthy sentences the summary names
 MAIN_ROLES = ("Protagonist", "Antagonist", "Innocent")
 OTHER_GROUP = "Other"
 
@@ -93,6 +94,26 @@ class Density:
 
 
 @dataclass(frozen=True)
+class CheckFirst:
+    """A check-worthy sentence a fact-checker should verify first: its text and span, its calibrated score,
+    and how many known claims it restates."""
+
+    sentence: str
+    span: Span
+    score: float
+    known: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence,
+            "start": self.span.start,
+            "end": self.span.end,
+            "score": round(self.score, 4),
+            "known_claims": self.known,
+        }
+
+
+@dataclass(frozen=True)
 class Summary:
     id: str
     headline: str
@@ -108,6 +129,8 @@ class Summary:
     techniques: tuple[Density, ...]  # the techniques found, most frequent first
     total: Density
     measured: bool = True  # the techniques detector ran (else the densities are zeros that mean nothing)
+    check_first: tuple[CheckFirst, ...] = ()  # at most CHECK_FIRST, those restating known claims first
+    check_worthy: int | None = None  # check-worthy sentences found; None when the claims detector did not run
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +148,8 @@ class Summary:
             "technique_count": self.total.count if self.measured else None,
             "groups": [g.to_dict() for g in self.groups],
             "techniques": [t.to_dict() for t in self.techniques],
+            "check_worthy_count": self.check_worthy,
+            "check_first": [c.to_dict() for c in self.check_first],
         }
 
 
@@ -163,7 +188,35 @@ def summarize(analysis: Analysis) -> Summary:
         techniques=found,
         total=total,
         measured=analysis.result("techniques") is not None,
+        check_first=check_first(analysis),
+        check_worthy=_check_worthy(analysis),
     )
+
+
+def _claim_sentences(analysis: Analysis) -> list[Finding]:
+    result = analysis.result("claims")
+    return [f for f in located(result.findings) if f.attr("level") == "sentence"] if result else []
+
+
+def _check_worthy(analysis: Analysis) -> int | None:
+    return None if analysis.result("claims") is None else len(_claim_sentences(analysis))
+
+
+def check_first(analysis: Analysis) -> tuple[CheckFirst, ...]:
+    """The check-worthy sentences to verify first: those restating the most known claims, then the highest
+    scores; at most ``CHECK_FIRST``."""
+    result = analysis.result("claims")
+    if result is None:
+        return ()
+    known = Counter(f.span for f in located(result.findings) if f.attr("level") == "match")
+    text = analysis.document.text
+    found = [
+        CheckFirst(clean(f.span.text_of(text)), f.span, f.score, known[f.span])
+        for f in _claim_sentences(analysis)
+        if f.span is not None
+    ]
+    found.sort(key=lambda c: (-c.known, -c.score, c.span.start))
+    return tuple(found[:CHECK_FIRST])
 
 
 def _scored(task: str, f: Finding) -> Scored:

@@ -83,6 +83,13 @@ def _glance(s: Summary, st: _Style) -> list[str]:
     for role, names in roles.items():
         more = f" and {len(names) - GLANCE_CAST} more" if len(names) > GLANCE_CAST else ""
         lines.append(f"  {role.lower()}s: {', '.join(names[:GLANCE_CAST])}{more}")
+    if s.check_worthy is not None:
+        plural = "s" if s.check_worthy != 1 else ""
+        lines.append(f"  check first: {s.check_worthy} check-worthy sentence{plural}")
+        for c in s.check_first:
+            quote = c.sentence if len(c.sentence) <= 100 else c.sentence[:99] + "…"
+            known = f" (restates {c.known} known claim{'s' if c.known != 1 else ''})" if c.known else ""
+            lines.append(f"    › “{quote}” {st.score(c.score)}{known}")
     return lines
 
 
