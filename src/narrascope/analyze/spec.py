@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from narrascope.labels import is_kind_name
 from narrascope.types import Finding
 
 AttrType = Literal["str", "int", "float", "bool", "list"]
@@ -69,7 +70,8 @@ class DetectorSpec:
 
     ``task``: the task it serves (``framing``; a mode ``techniques-en.v1`` serves ``techniques``);
     ``title``: its report section's title (default: the task's name, capitalised); ``label_kind``: the
-    ``narrascope.labels`` kind its labels are (None: plain names); ``default``: its family (the name
+    ``narrascope.labels`` kind its labels are (None: plain names), and so one of ``labels.label_kinds()``;
+    its definitions are ``data/labels/<kind>.yaml`` where we ship one; ``default``: its family (the name
     without the version) is in the default detector set; ``trainer``: ``"module:function"``, the recipe
     ``narrascope train NAME`` runs (a function of one ``narrascope.train.TrainJob``), None when it has none;
     ``formats``: the official formats ``narrascope predict`` writes from it; ``attributes``: the finding
@@ -89,6 +91,8 @@ class DetectorSpec:
             raise ValueError("a detector spec needs its task")
         if not self.title:
             object.__setattr__(self, "title", default_title(self.task))
+        if self.label_kind is not None and not is_kind_name(self.label_kind):
+            raise ValueError(f"{self.task}: label kind {self.label_kind!r} is not a name like 'techniques'")
         if self.trainer is not None and not re.match(r"^[\w.]+:\w+$", self.trainer):
             raise ValueError(f"{self.task}: trainer {self.trainer!r} is not 'module:function'")
         object.__setattr__(self, "formats", tuple(self.formats))
