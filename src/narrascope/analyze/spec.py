@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from narrascope.labels import is_kind_name
 from narrascope.types import Finding
@@ -63,6 +63,11 @@ class Attr:
                 return f"{self.name}={value!r}: {', '.join(map(repr, bad))} not among {list(self.values)}"
         return None
 
+    def to_dict(self) -> dict[str, Any]:
+        """As ``/api/detectors`` shows it: ``values`` a list, or None for any value."""
+        values = list(self.values) if self.values is not None else None
+        return {"name": self.name, "type": self.type, "description": self.description, "values": values}
+
 
 @dataclass(frozen=True)
 class DetectorSpec:
@@ -103,6 +108,18 @@ class DetectorSpec:
             if dupes:
                 raise ValueError(f"{self.task}: attributes declared twice: {', '.join(dupes)}")
             object.__setattr__(self, "attributes", attrs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """What a client reads of it (``/api/detectors``): task, title, label kind, formats and the attribute
+        schema (None: not declared). The trainer and the default flag concern this installation only."""
+        attributes = [a.to_dict() for a in self.attributes] if self.attributes is not None else None
+        return {
+            "task": self.task,
+            "title": self.title,
+            "label_kind": self.label_kind,
+            "formats": list(self.formats),
+            "attributes": attributes,
+        }
 
     def attribute(self, name: str) -> Attr | None:
         return next((a for a in self.attributes or () if a.name == name), None)
