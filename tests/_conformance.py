@@ -9,7 +9,7 @@ import importlib.util
 from narrascope.analyze.base import Detector, spec_of, specs
 from narrascope.analyze.spec import DetectorSpec
 from narrascope.extract import prepare
-from narrascope.labels import KINDS
+from narrascope.labels import label_kinds, labels
 from narrascope.pipeline import Analyzer, space_dim
 from narrascope.types import Article, DetectorResult, task_of
 
@@ -71,7 +71,9 @@ def check_spec(name: str, spec: DetectorSpec) -> None:
 
     assert spec.task == task_of(name), name
     assert spec.title, name
-    assert spec.label_kind is None or spec.label_kind in KINDS, (name, spec.label_kind)
+    if spec.label_kind is not None:
+        assert spec.label_kind in label_kinds(), (name, spec.label_kind)
+        labels(spec.label_kind)  # its shipped definitions, where we ship them, are well formed
     for other, theirs in specs().items():
         if theirs.task == spec.task:
             assert (theirs.title, theirs.label_kind) == (spec.title, spec.label_kind), (name, other)

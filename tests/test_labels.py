@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from narrascope.labels import FALLBACK_COLOR, KINDS, LabelInfo, is_hex_color, label_info, labels
+from narrascope.labels import FALLBACK_COLOR, LabelInfo, is_hex_color, label_info, label_kinds, labels
 
 TECHNIQUES = [
     "Appeal_to_Authority", "Appeal_to_Popularity", "Appeal_to_Values", "Appeal_to_Fear-Prejudice",
@@ -81,7 +81,7 @@ def test_techniques_have_categories_examples_and_readable_distinct_colours() -> 
     assert all(t.example for t in table.values())
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", label_kinds())
 def test_every_definition_is_one_short_line(kind: str) -> None:
     for info in labels(kind).values():
         assert info.display.strip()

@@ -23,7 +23,7 @@ from narrascope.analyze.base import (
     trainable,
 )
 from narrascope.analyze.spec import Attr, DetectorSpec, minimal_spec
-from narrascope.labels import label_info
+from narrascope.labels import fallback_info, label_info, label_kinds, labels
 from narrascope.pipeline import DEFAULT_DETECTORS, Analyzer
 from narrascope.predict import MissingDetectorError, predict
 from narrascope.report._common import info, task_kind, task_title
@@ -121,6 +121,25 @@ def test_the_report_reads_titles_and_label_kinds_from_the_specs() -> None:
     assert task_kind("entities") == task_kind("roles") == "roles"
     assert task_spec("entities") is None
     assert info("genre", "opinion") == label_info("genres", "opinion") != label_info("", "opinion")
+
+
+def test_the_label_kinds_are_those_the_specs_declare() -> None:
+    assert label_kinds() == ("claims", "frames", "genres", "roles", "techniques")
+    shipped = Path(__file__).resolve().parents[1] / "src" / "narrascope" / "data" / "labels"
+    assert tuple(sorted(p.stem for p in shipped.glob("*.yaml"))) == label_kinds()  # no file left unread
+    with pytest.raises(ValueError, match="label kind 'Key words' is not a name"):
+        DetectorSpec("toy", label_kind="Key words")
+    register("toy.v1", DetectorSpec("toy", label_kind="keywords"))(Toy)
+    try:
+        assert "keywords" in label_kinds()
+        assert labels("keywords") == {}  # declared, no definitions shipped: its names fall back
+        assert label_info("keywords", "Big_Word") == fallback_info("Big_Word")
+    finally:
+        base._REGISTRY.pop("toy.v1", None)
+        base._SPECS.pop("toy.v1", None)
+    assert "keywords" not in label_kinds()
+    with pytest.raises(ValueError, match="unknown label kind 'keywords'; kinds: claims, frames, genres"):
+        labels("keywords")
 
 
 def test_register_refuses_a_spec_of_another_task() -> None:

@@ -20,6 +20,7 @@ import pytest
 import narrascope
 from narrascope.analyze import base
 from narrascope.analyze.base import Features
+from narrascope.analyze.spec import Attr, DetectorSpec
 from narrascope.types import DetectorResult, Document, Finding, Limits
 from narrascope.web import create_app
 
@@ -97,8 +98,56 @@ def test_health(app: Any) -> None:
 def test_detectors_lists_what_runs(app: Any) -> None:
     r = call(app, "GET", "/api/detectors")
     assert r.status_code == 200
-    assert r.json()["detectors"] == [{"name": "webtest.v1", "task": "webtest", "model_version": "demo-1"}]
+    # registered here without a spec: the minimal one of its task
+    minimal = {"task": "webtest", "title": "Webtest", "label_kind": None, "formats": [], "attributes": None}
+    assert r.json()["detectors"] == [
+        {"name": "webtest.v1", "task": "webtest", "model_version": "demo-1", "spec": minimal}
+    ]
     assert "webtest.v1" in r.json()["available"]
+
+
+def test_detectors_shows_each_detectors_spec() -> None:
+    spec = DetectorSpec(
+        "webspec",
+        title="Cast",
+        label_kind="roles",
+        formats=("semeval2025-st1",),
+        attributes=(
+            Attr("main_role", "str", "the main role", ("Protagonist", "Antagonist", "Innocent")),
+            Attr("fine_role", "str", "the fine role"),
+        ),
+    )
+
+    class Specced(DemoDetector):
+        name, task = "webspec.v1", "webspec"
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(base._REGISTRY, "webspec.v1", Specced)
+        mp.setitem(base._SPECS, "webspec.v1", spec)
+        r = call(create_app(detectors=("webspec.v1",)), "GET", "/api/detectors")
+    assert r.status_code == 200
+    assert r.json()["detectors"] == [
+        {
+            "name": "webspec.v1",
+            "task": "webspec",
+            "model_version": "demo-1",
+            "spec": {
+                "task": "webspec",
+                "title": "Cast",
+                "label_kind": "roles",
+                "formats": ["semeval2025-st1"],
+                "attributes": [
+                    {
+                        "name": "main_role",
+                        "type": "str",
+                        "description": "the main role",
+                        "values": ["Protagonist", "Antagonist", "Innocent"],
+                    },
+                    {"name": "fine_role", "type": "str", "description": "the fine role", "values": None},
+                ],
+            },
+        }
+    ]
 
 
 def test_api_analyze_equals_library(app: Any) -> None:

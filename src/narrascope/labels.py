@@ -1,9 +1,11 @@
-"""Label definitions shipped as package data (``narrascope/data/labels/*.yaml``).
+"""Label definitions shipped as package data (``narrascope/data/labels/<kind>.yaml``).
 
-Each kind of label (``techniques``, ``genres``, ``frames``, ``roles``, ``claims``) has a display name, a
-one-line definition in our own words, an invented example, a category, a colour and, for fine roles, a
-parent (the main role). Names not in a taxonomy still get a :class:`LabelInfo` from :func:`label_info`,
-so reports render findings of user taxonomies too.
+The kinds of label are those the registered detectors' specs declare (``DetectorSpec.label_kind``;
+:func:`label_kinds`), not a list kept here: today ``techniques``, ``genres``, ``frames``, ``roles`` and
+``claims``. Each label of a kind has a display name, a one-line definition in our own words, an invented
+example, a category, a colour and, for fine roles, a parent (the main role). A kind a detector declares
+without a shipped file (a plugin's own) has no definitions, and names not in a taxonomy still get a
+:class:`LabelInfo` from :func:`label_info`, so reports render findings of user taxonomies too.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from typing import Any
 
 import yaml
 
-KINDS = ("techniques", "genres", "frames", "roles", "claims")
 FALLBACK_COLOR = "#e0e0e0"
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_KIND = re.compile(r"^[a-z][a-z0-9_-]*$")  # a kind names a file under data/labels, so no path in it
 _FIELDS = ("display", "definition", "example", "category", "color", "parent")
 
 
@@ -41,6 +43,11 @@ def is_hex_color(value: str) -> bool:
     return bool(_HEX.match(value))
 
 
+def is_kind_name(value: str) -> bool:
+    """A label kind's name: lower-case letters, digits, ``_`` and ``-`` (it names a file, so never a path)."""
+    return bool(_KIND.match(value))
+
+
 def _entry(kind: str, name: str, raw: Any) -> LabelInfo:
     where = f"labels/{kind}.yaml: {name!r}"
     if not isinstance(raw, dict):
@@ -58,11 +65,21 @@ def _entry(kind: str, name: str, raw: Any) -> LabelInfo:
     return LabelInfo(name=name, **values)
 
 
+def label_kinds() -> tuple[str, ...]:
+    """Every label kind a registered detector's spec declares, sorted (built-in detectors and plugins)."""
+    from narrascope.analyze.base import specs  # lazily: the detectors' modules import this one
+
+    return tuple(sorted({s.label_kind for s in specs().values() if s.label_kind}))
+
+
 @cache
-def _load(kind: str) -> MappingProxyType[str, LabelInfo]:
-    if kind not in KINDS:
-        raise ValueError(f"unknown label kind {kind!r}; kinds: {', '.join(KINDS)}")
+def _shipped(kind: str) -> MappingProxyType[str, LabelInfo] | None:
+    """The labels of ``kind`` as its shipped file defines them; None when no file is shipped for it."""
+    if not is_kind_name(kind):
+        return None
     source = resources.files("narrascope").joinpath("data", "labels", f"{kind}.yaml")
+    if not source.is_file():
+        return None
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     if not isinstance(raw, dict):
         raise ValueError(f"labels/{kind}.yaml: expected a mapping of label names")
@@ -74,6 +91,16 @@ def _load(kind: str) -> MappingProxyType[str, LabelInfo]:
             # a fine role without its own colour wears its main role's
             table[name] = replace(info, color=table[info.parent].color)
     return MappingProxyType(table)
+
+
+def _load(kind: str) -> MappingProxyType[str, LabelInfo]:
+    table = _shipped(kind)
+    if table is not None:
+        return table
+    kinds = label_kinds()  # only read here: the detectors' modules read shipped kinds while they register
+    if kind in kinds:
+        return MappingProxyType({})  # a kind a detector declares and we ship no definitions of
+    raise ValueError(f"unknown label kind {kind!r}; kinds: {', '.join(kinds)}")
 
 
 def labels(kind: str) -> dict[str, LabelInfo]:
@@ -88,8 +115,17 @@ def fallback_info(name: str) -> LabelInfo:
 
 def label_info(kind: str, name: str) -> LabelInfo:
     """The definition of ``name`` in ``kind``; a plain fallback for names (or kinds) we do not ship."""
-    table = _load(kind) if kind in KINDS else MappingProxyType({})
+    table = _shipped(kind) or MappingProxyType({})
     return table.get(name) or fallback_info(name)
 
 
-__all__ = ["FALLBACK_COLOR", "KINDS", "LabelInfo", "fallback_info", "is_hex_color", "label_info", "labels"]
+__all__ = [
+    "FALLBACK_COLOR",
+    "LabelInfo",
+    "fallback_info",
+    "is_hex_color",
+    "is_kind_name",
+    "label_info",
+    "label_kinds",
+    "labels",
+]

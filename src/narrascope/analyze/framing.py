@@ -30,9 +30,9 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.base import Features
-from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest
+from narrascope.analyze.heads import LinearHead
 from narrascope.analyze.spec import Attr, DetectorSpec
-from narrascope.encode.manifest import sha256_file
+from narrascope.encode.manifest import MANIFEST, ModelFileError, read_manifest, sha256_file
 from narrascope.entities import EntityMention, group
 from narrascope.entities.features import MentionRef, feature_digest, mention_features, reader_mention_rows
 from narrascope.entities.finders import find_mentions, merge
@@ -45,7 +45,6 @@ from narrascope.types import DetectorResult, Document, Finding
 Matrix = npt.NDArray[np.float32]
 MAIN_ROLES: tuple[str, ...] = MAIN_ROLES_2025
 FINE_ROLES: tuple[str, ...] = FINE_ROLES_2025
-MANIFEST = "manifest.json"
 USE_SPACE = "multi"
 READER_SPACES = "multi+reader"  # framing.v2: USE features, the reader's sentence vectors and token rows
 VERSIONS = {USE_SPACE: "1", READER_SPACES: "2"}
@@ -120,9 +119,9 @@ class FramingModel:
         if tuple(model.main.labels) != MAIN_ROLES or tuple(model.fine.labels) != FINE_ROLES:
             raise ModelFileError(f"{folder}: the heads' labels are not the SemEval-2025 roles")
         space = model.main.space
-        if space not in VERSIONS or manifest.get("version") != VERSIONS[space]:
+        if space not in VERSIONS or manifest.version != VERSIONS[space]:
             raise ModelFileError(
-                f"{folder / MANIFEST}: framing model version {manifest.get('version')!r} over space {space!r}"
+                f"{folder / MANIFEST}: framing model version {manifest.version!r} over space {space!r}"
             )
         trained, builds = manifest.get("inputs", {}).get("mention_features"), feature_digest()
         if trained != builds:
@@ -134,7 +133,7 @@ class FramingModel:
         model.reader = str(manifest.get("reader", ""))
         if space == READER_SPACES and not model.reader:
             raise ModelFileError(f"{folder / MANIFEST}: a framing model over the reader must name its reader")
-        if TAGGER_FILE in manifest.get("files", {}):
+        if TAGGER_FILE in manifest.files:
             model.tagger = MentionTagger.load(folder)
         return model
 

@@ -1,11 +1,13 @@
 """Trained heads over pooled sentence embeddings: a linear model in ``weights.npz`` + ``manifest.json``.
 
 The manifest (name, version, labels, feature space, training data, held-out figures, file checksums) is
-checked at load: a missing or altered weights file is an error naming the file.
+read and checked at load by ``encode.manifest.read_manifest``, the one manifest reader: a missing or altered
+weights file is an error naming the file.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,12 +16,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.encode.manifest import ModelFileError, sha256_file
+from narrascope.encode.manifest import MANIFEST, ModelFileError, read_manifest, sha256_file
 
 __all__ = ["MANIFEST", "WEIGHTS", "LinearHead", "ModelFileError", "pool", "read_manifest", "sha256_file"]
 
 Vector = npt.NDArray[np.float32]
-MANIFEST = "manifest.json"
 WEIGHTS = "weights.npz"
 
 
@@ -107,27 +108,27 @@ class LinearHead:
 
     @classmethod
     def load(cls, folder: Path) -> LinearHead:
-        manifest = read_manifest(folder)
-        with np.load(folder / WEIGHTS) as w:
+        manifest = read_manifest(folder, check_files=False)
+        manifest.check_files(but=(WEIGHTS,))
+        labels = manifest.require("labels")
+        with np.load(io.BytesIO(manifest.read_checked(WEIGHTS))) as w:  # read once, its sha256 checked
             coef, intercept, thresholds = w["coef"], w["intercept"], w["thresholds"]
             lexical = (
                 dequantize_rows(w["lexical_codes"], w["lexical_scale"]) if "lexical_codes" in w else None
             )
-        if coef.shape[0] != len(manifest["labels"]):
-            raise ModelFileError(
-                f"{folder / WEIGHTS}: {coef.shape[0]} rows for {len(manifest['labels'])} labels"
-            )
+        if coef.shape[0] != len(labels):
+            raise ModelFileError(f"{folder / WEIGHTS}: {coef.shape[0]} rows for {len(labels)} labels")
         info = {
             k: v
-            for k, v in manifest.items()
+            for k, v in manifest.raw.items()
             if k not in {"name", "version", "space", "labels", "multi_label", "files"}
         }
         return cls(
-            name=manifest["name"],
-            version=manifest["version"],
-            space=manifest["space"],
-            labels=list(manifest["labels"]),
-            multi_label=bool(manifest["multi_label"]),
+            name=manifest.name,
+            version=manifest.version,
+            space=str(manifest.require("space")),
+            labels=[str(label) for label in labels],
+            multi_label=bool(manifest.require("multi_label")),
             coef=coef.astype(np.float32),
             intercept=intercept.astype(np.float32),
             thresholds=thresholds.astype(np.float32),
@@ -147,21 +148,3 @@ def quantize_rows(w: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.int8], npt
 def dequantize_rows(codes: npt.NDArray[np.int8], scale: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     out: npt.NDArray[np.float32] = (codes.astype(np.float32) * scale[:, None]).astype(np.float32)
     return out
-
-
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """Read a model folder's manifest and check every listed file's checksum."""
-    path = folder / MANIFEST
-    if not path.is_file():
-        raise ModelFileError(f"{path}: model manifest missing")
-    try:
-        manifest: dict[str, Any] = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise ModelFileError(f"{path}: manifest is not valid JSON ({exc})") from exc
-    for rel, digest in manifest.get("files", {}).items():
-        f = folder / rel
-        if not f.is_file():
-            raise ModelFileError(f"{f}: model file missing")
-        if sha256_file(f) != digest:
-            raise ModelFileError(f"{f}: checksum does not match {path}; the file was altered or corrupted")
-    return manifest

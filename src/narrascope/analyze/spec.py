@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
+from narrascope.labels import is_kind_name
 from narrascope.types import Finding
 
 AttrType = Literal["str", "int", "float", "bool", "list"]
@@ -62,6 +63,11 @@ class Attr:
                 return f"{self.name}={value!r}: {', '.join(map(repr, bad))} not among {list(self.values)}"
         return None
 
+    def to_dict(self) -> dict[str, Any]:
+        """As ``/api/detectors`` shows it: ``values`` a list, or None for any value."""
+        values = list(self.values) if self.values is not None else None
+        return {"name": self.name, "type": self.type, "description": self.description, "values": values}
+
 
 @dataclass(frozen=True)
 class DetectorSpec:
@@ -69,7 +75,8 @@ class DetectorSpec:
 
     ``task``: the task it serves (``framing``; a mode ``techniques-en.v1`` serves ``techniques``);
     ``title``: its report section's title (default: the task's name, capitalised); ``label_kind``: the
-    ``narrascope.labels`` kind its labels are (None: plain names); ``default``: its family (the name
+    ``narrascope.labels`` kind its labels are (None: plain names), and so one of ``labels.label_kinds()``;
+    its definitions are ``data/labels/<kind>.yaml`` where we ship one; ``default``: its family (the name
     without the version) is in the default detector set; ``trainer``: ``"module:function"``, the recipe
     ``narrascope train NAME`` runs (a function of one ``narrascope.train.TrainJob``), None when it has none;
     ``formats``: the official formats ``narrascope predict`` writes from it; ``attributes``: the finding
@@ -89,6 +96,8 @@ class DetectorSpec:
             raise ValueError("a detector spec needs its task")
         if not self.title:
             object.__setattr__(self, "title", default_title(self.task))
+        if self.label_kind is not None and not is_kind_name(self.label_kind):
+            raise ValueError(f"{self.task}: label kind {self.label_kind!r} is not a name like 'techniques'")
         if self.trainer is not None and not re.match(r"^[\w.]+:\w+$", self.trainer):
             raise ValueError(f"{self.task}: trainer {self.trainer!r} is not 'module:function'")
         object.__setattr__(self, "formats", tuple(self.formats))
@@ -99,6 +108,18 @@ class DetectorSpec:
             if dupes:
                 raise ValueError(f"{self.task}: attributes declared twice: {', '.join(dupes)}")
             object.__setattr__(self, "attributes", attrs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """What a client reads of it (``/api/detectors``): task, title, label kind, formats and the attribute
+        schema (None: not declared). The trainer and the default flag concern this installation only."""
+        attributes = [a.to_dict() for a in self.attributes] if self.attributes is not None else None
+        return {
+            "task": self.task,
+            "title": self.title,
+            "label_kind": self.label_kind,
+            "formats": list(self.formats),
+            "attributes": attributes,
+        }
 
     def attribute(self, name: str) -> Attr | None:
         return next((a for a in self.attributes or () if a.name == name), None)

@@ -20,9 +20,10 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.base import Features
-from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest
+from narrascope.analyze.heads import LinearHead
 from narrascope.analyze.lexical import hashed_ngrams
 from narrascope.analyze.spec import DetectorSpec
+from narrascope.encode.manifest import ModelFileError, read_manifest
 from narrascope.types import Analysis, DetectorResult, Document, Finding, Span
 
 Matrix = npt.NDArray[np.float32]

@@ -22,9 +22,10 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.base import Features
-from narrascope.analyze.heads import LinearHead, ModelFileError, read_manifest
+from narrascope.analyze.heads import LinearHead
 from narrascope.analyze.techniques import SPACE, TechniqueModel, TechniquesDetector, sentence_findings
 from narrascope.analyze.techniques import SPEC as TECHNIQUES
+from narrascope.encode.manifest import ModelFileError, read_manifest
 from narrascope.types import DetectorResult, Document, Finding
 
 ENCODER, HEAD, RIDGE = "encoder", "head", "ridge"

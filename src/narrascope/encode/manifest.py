@@ -1,4 +1,17 @@
-"""Model manifests: every model file sits beside a ``manifest.json`` that is checked at load.
+"""Model folders: every model file sits beside a ``manifest.json`` that is checked at load. This is the one
+reader of them, for encoders, the reader and detector heads alike.
+
+A manifest is a JSON object with at least ``name``, ``version`` and ``files``, the sha256 of every file it
+vouches for, by path relative to its folder, in either of the two layouts the shipped folders use:
+
+- ``"files": {"weights.npz": "<hex>"}`` (detector heads and composite models);
+- ``"files": {"model.onnx": {"sha256": "<hex>", "bytes": 22969531}}`` (encoders, the reader).
+
+Everything else in it (labels, validation figures, the inputs a model was trained on) is the model's own,
+read through ``Manifest[...]``/``get``. ``read_manifest`` checks the schema and, unless asked not to, every
+listed file's sha256; ``Manifest.read_checked`` gives one file's bytes checked (read once). Any problem is a
+``ModelFileError`` naming the file: a missing manifest or file, JSON that does not parse, a schema the
+manifest does not meet, bytes whose sha256 is not the recorded one.
 
 ``sha256_file`` and ``sha256_bytes`` are the one way the project digests a model file (or any input file
 whose digest a manifest records): the hex sha256 of its bytes."""
@@ -7,14 +20,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from narrascope.types import NarrascopeError
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models" / "encoders"
+MANIFEST = "manifest.json"
 _BLOCK = 1 << 20
+_HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -39,49 +56,120 @@ class ModelFileError(NarrascopeError, RuntimeError):
 
 @dataclass(frozen=True)
 class Manifest:
-    """What the run time needs from a ``manifest.json``; ``raw`` keeps the whole document."""
+    """A model folder's ``manifest.json``, its schema checked: ``files`` maps each listed file (relative to
+    ``folder``) to its sha256, whichever layout the file uses; ``raw`` is the whole document."""
 
+    folder: Path
     name: str
     version: str
-    dim: int
-    max_seq_length: int
     files: dict[str, str]
     raw: dict[str, Any]
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Manifest:
-        return cls(
-            name=str(data["name"]),
-            version=str(data["version"]),
-            dim=int(data["dim"]),
-            max_seq_length=int(data["max_seq_length"]),
-            files={name: str(entry["sha256"]) for name, entry in data["files"].items()},
-            raw=data,
+    @property
+    def path(self) -> Path:
+        return self.folder / MANIFEST
+
+    def __getitem__(self, key: str) -> Any:
+        return self.raw[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.raw
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.raw.get(key, default)
+
+    def integer(self, key: str) -> int:
+        """A whole-number field the loader needs (``dim``); missing or of another type, an error naming the
+        manifest."""
+        value = self.raw.get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ModelFileError(f"model manifest unreadable: {self.path}: {key!r} is not a whole number")
+        return value
+
+    def require(self, key: str) -> Any:
+        """A field the loader needs; missing, an error naming the manifest."""
+        if key not in self.raw:
+            raise ModelFileError(f"model manifest unreadable: {self.path}: no {key!r}")
+        return self.raw[key]
+
+    def check_file(self, name: str) -> Path:
+        """The path of the listed file ``name``, after checking its bytes against the recorded sha256."""
+        path = self._listed(name)
+        _match(path, sha256_file(path), self.files[name], self.path)
+        return path
+
+    def check_files(self, *, but: Collection[str] = ()) -> None:
+        """Check every listed file's sha256 (but those of ``but``, which the loader reads checked)."""
+        for name in self.files:
+            if name not in but:
+                self.check_file(name)
+
+    def read_checked(self, name: str, *, verify: bool = True) -> bytes:
+        """The bytes of the listed file ``name``, read once and checked against the recorded sha256
+        (``verify=False``: not checked)."""
+        path = self._listed(name)
+        data = path.read_bytes()
+        if verify:
+            _match(path, sha256_bytes(data), self.files[name], self.path)
+        return data
+
+    def _listed(self, name: str) -> Path:
+        path = self.folder / name
+        if name not in self.files:
+            raise ModelFileError(f"{path} is not listed in {self.path}")
+        if not path.is_file():
+            raise ModelFileError(
+                f"model file missing: {path} (listed in {self.path}; reinstall narrascope or retrain or "
+                "re-export the model)"
+            )
+        return path
+
+
+def _match(path: Path, digest: str, recorded: str, manifest: Path) -> None:
+    if digest != recorded:
+        raise ModelFileError(
+            f"model file corrupt: {path} has sha256 {digest}, but {manifest} records {recorded}: the "
+            "checksum does not match, so the file was altered or corrupted"
         )
 
 
-def read_manifest(model_dir: Path) -> Manifest:
-    path = model_dir / "manifest.json"
+def read_manifest(folder: Path, *, check_files: bool = True) -> Manifest:
+    """Read ``folder/manifest.json``, check its schema and (``check_files``, the default) the sha256 of every
+    file it lists. A loader that reads a large file's bytes anyway passes ``check_files=False`` and reads
+    it with ``Manifest.read_checked``."""
+    folder = Path(folder)
+    path = folder / MANIFEST
     if not path.is_file():
         raise ModelFileError(f"model manifest missing: {path}")
     try:
-        return Manifest.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError) as err:
-        raise ModelFileError(f"model manifest unreadable: {path}: {err}") from err
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelFileError(f"model manifest unreadable: {path}: not valid JSON ({exc})") from exc
+    problem = _schema_problem(raw)
+    if problem:
+        raise ModelFileError(f"model manifest unreadable: {path}: {problem}")
+    files = {str(k): str(v if isinstance(v, str) else v["sha256"]) for k, v in raw["files"].items()}
+    manifest = Manifest(folder, str(raw["name"]), str(raw["version"]), files, raw)
+    if check_files:
+        manifest.check_files()
+    return manifest
 
 
-def read_checked(model_dir: Path, manifest: Manifest, name: str, *, verify: bool = True) -> bytes:
-    """The bytes of one model file, after checking them against the manifest's sha256."""
-    path = model_dir / name
-    if name not in manifest.files:
-        raise ModelFileError(f"{path} is not listed in {model_dir / 'manifest.json'}")
-    if not path.is_file():
-        raise ModelFileError(f"model file missing: {path} (reinstall narrascope or re-export the model)")
-    data = path.read_bytes()
-    if verify:
-        digest = sha256_bytes(data)
-        if digest != manifest.files[name]:
-            raise ModelFileError(
-                f"model file corrupt: {path} has sha256 {digest}, manifest expects {manifest.files[name]}"
-            )
-    return data
+def _schema_problem(raw: object) -> str | None:
+    """What in a parsed manifest the schema does not allow, or None."""
+    if not isinstance(raw, dict):
+        return "not a JSON object"
+    for key in ("name", "version"):
+        if not isinstance(raw.get(key), str | int) or isinstance(raw.get(key), bool) or raw.get(key) == "":
+            return f"{key!r} missing, or not a string"
+    files = raw.get("files")
+    if not isinstance(files, dict):
+        return "'files' missing, or not an object of file names and their sha256s"
+    for name, entry in files.items():
+        digest = entry.get("sha256") if isinstance(entry, dict) else entry
+        if not isinstance(digest, str) or not _HEX.match(digest):
+            return f"files: {name!r}: no hex sha256"
+        rel = PurePosixPath(name)
+        if not name or rel.is_absolute() or ".." in rel.parts or "\\" in name:
+            return f"files: {name!r} is not a path inside the model folder"
+    return None

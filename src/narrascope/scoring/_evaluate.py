@@ -13,18 +13,6 @@ from narrascope.scoring import semeval2025 as s25
 from narrascope.scoring._common import MismatchError, PathLike, ScoreReport
 from narrascope.types import InputError
 
-TASKS: tuple[str, ...] = (
-    "checkthat2024-t1",
-    "semeval2020-si",
-    "semeval2020-tc",
-    "semeval2023-st1",
-    "semeval2023-st2",
-    "semeval2023-st3",
-    "semeval2025-st1",
-    "semeval2025-st2",
-    "spans",
-)
-
 LineMap = Mapping[Any, int]  # keys of the task's reader: article ids, (id, paragraph), mention keys
 
 
@@ -102,6 +90,7 @@ _SCORERS: dict[str, Callable[[PathLike, PathLike], ScoreReport]] = {
     "semeval2025-st2": _st2_2025,
     "spans": _spans,
 }
+TASKS: tuple[str, ...] = tuple(sorted(_SCORERS))  # the official scorers there are, one per format
 
 
 def evaluate(task: str, gold_path: PathLike, pred_path: PathLike) -> ScoreReport:

@@ -12,6 +12,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
+from narrascope.analyze.base import Detector, spec_of
+from narrascope.analyze.spec import DetectorSpec, minimal_spec
 from narrascope.ingest import article_from_html, article_from_text, decode_bytes
 from narrascope.pipeline import Analyzer
 from narrascope.types import Analysis, Article, InputError, Limits
@@ -122,6 +124,18 @@ class Desk:
         return self.batcher.call(Analyzer.model_versions).result()
 
     def describe_detectors(self) -> list[dict[str, Any]]:
-        """Name, task and model version of each detector the app runs (loads the models)."""
+        """Name, task, model version and spec of each detector the app runs (loads the models)."""
         loaded = self.batcher.call(lambda analyzer: list(analyzer.loaded_detectors)).result()
-        return [{"name": d.name, "task": d.task, "model_version": d.model_version} for d in loaded]
+        return [
+            {"name": d.name, "task": d.task, "model_version": d.model_version, "spec": _spec(d).to_dict()}
+            for d in loaded
+        ]
+
+
+def _spec(detector: Detector) -> DetectorSpec:
+    """The registered spec of a running detector; one given to the Analyzer as an object, under a name the
+    registry does not hold, has the minimal spec of its task."""
+    try:
+        return spec_of(detector.name)
+    except KeyError:
+        return minimal_spec(detector.task)
