@@ -17,13 +17,12 @@ from narrascope import __version__
 from narrascope.pipeline import DEFAULT_DETECTORS
 from narrascope.types import InputError, Limits, NarrascopeError
 from narrascope.web import _api, _compare, _ops, _views
-from narrascope.web._batcher import DEFAULT_BATCHING, BatchOptions, Busy
+from narrascope.web._batcher import DEFAULT_BATCHING, RETRY_AFTER_S, BatchOptions, Busy
 from narrascope.web._guard import Guard
 from narrascope.web._metrics import Metrics
 from narrascope.web._pages import Site, error_page, login_page
 from narrascope.web._service import Desk
 
-RETRY_AFTER = "1"  # seconds: a full queue drains in about one batch's time
 STATIC = Path(__file__).resolve().parent / "static"
 # Request bodies up to 5 MB; texts up to 500,000 characters (about 100 long articles), analysed in seconds.
 WEB_LIMITS = Limits(max_bytes=5_000_000, max_chars=500_000)
@@ -105,8 +104,8 @@ def _install_errors(app: FastAPI, site: Site) -> None:
         return page
 
     async def busy(request: Request, exc: Exception) -> Response:
-        message = f"the server is busy ({exc}): try again shortly"
-        return answer(request, 503, message, headers={"Retry-After": RETRY_AFTER})
+        message = f"the server is busy ({exc}): try again in {RETRY_AFTER_S} s"
+        return answer(request, 503, message, headers={"Retry-After": str(RETRY_AFTER_S)})
 
     async def input_error(request: Request, exc: Exception) -> Response:
         return answer(request, 400, str(exc))
