@@ -130,10 +130,8 @@ def busy_page(site: Site, *, text: str, reason: str, retry_after: int) -> Page:
     """The form again, the pasted text kept, saying that the queue is full and when to try again: a 503
     with ``Retry-After``."""
     unit = "second" if retry_after == 1 else "seconds"
-    error = (
-        f"The server is busy ({reason}). Try again in {retry_after} {unit}: "
-        "your text is kept below, so submitting again is enough."
-    )
+    kept = ": your text is kept below, so submitting again is enough" if text.strip() else ""
+    error = f"The server is busy ({reason}). Try again in {retry_after} {unit}{kept}."
     page = analyse_page(site, text=text, error=error, status=503)
     return replace(page, headers={**page.headers, "Retry-After": str(retry_after)})
 
