@@ -12,7 +12,9 @@ import signal
 import subprocess
 import sys
 import time
+import tracemalloc
 import urllib.request
+from collections.abc import AsyncIterator, Iterator
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -127,6 +129,12 @@ def test_one_job_at_a_time_others_queued(tmp_path: Path) -> None:
     assert [wait_done(app, i)["analyzed"] for i in ids] == [3, 3]
 
 
+LONG_HEADER = (
+    b'--b\r\nContent-Disposition: form-data; name="file"; filename="%s.jsonl"\r\n\r\n{}\r\n--b--\r\n'
+    % (b"a" * 20_000)
+)
+
+
 @pytest.mark.parametrize(
     ("kw", "status", "words"),
     [
@@ -134,7 +142,12 @@ def test_one_job_at_a_time_others_queued(tmp_path: Path) -> None:
         ({"content": b"\x00\x01\x02\xff" * 50}, 400, "binary"),
         ({"files": {"file": ("x.pdf", b"%PDF-1.4", "application/pdf")}}, 400, "a job reads"),
         ({"files": {"other": ("a.jsonl", b"{}", "text/plain")}}, 400, "'file' field"),
-        ({"content": b"x" * 5_000_001}, 413, "too large"),
+        ({"content": b"x", "headers": {"content-type": "multipart/form-data"}}, 400, "boundary"),
+        (
+            {"content": LONG_HEADER, "headers": {"content-type": "multipart/form-data; boundary=b"}},
+            400,
+            "header",
+        ),
     ],
 )
 def test_bad_job_input(tmp_path: Path, kw: dict[str, Any], status: int, words: str) -> None:
@@ -142,6 +155,113 @@ def test_bad_job_input(tmp_path: Path, kw: dict[str, Any], status: int, words: s
     r = call(app, "POST", "/api/jobs", **kw)
     assert r.status_code == status, r.text
     assert words in r.json()["error"]
+
+
+def long_records(n: int, size: int) -> Iterator[bytes]:
+    """JSONL lines of about ``size`` bytes each, texts written here."""
+    for i in range(n):
+        sentences = (f"Note {k} of article {i}: the council met again today." for k in range(size // 52))
+        text = " ".join(["The war goes on.", *sentences])
+        yield (json.dumps({"id": f"long{i:03d}", "outlet": "Long", "text": text}) + "\n").encode()
+
+
+async def _streamed(lines: Iterator[bytes]) -> AsyncIterator[bytes]:
+    for line in lines:  # the client holds one line at a time: what the server holds is its own
+        yield line
+
+
+def test_a_job_input_over_the_request_limit_is_spooled_to_disk_not_memory(tmp_path: Path) -> None:
+    from tests.test_serving import hold
+
+    db = tmp_path / "c.duckdb"
+    app = new_app(db)
+    n, size = 200, 26_500
+    total = sum(len(line) for line in long_records(n, size))
+    assert 5_000_000 < total < 6_000_000  # over the 5 MB request body limit, not by much
+    release, _ = hold(app.state.desk.batcher)  # the job waits: the upload alone is measured
+    tracemalloc.start()
+    try:
+        r = call(app, "POST", "/api/jobs", content=_streamed(long_records(n, size)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        release.set()
+    assert r.status_code == 202, r.text
+    assert peak < 3_000_000, f"{peak:,} bytes traced while a {total:,}-byte body arrived"
+    done = wait_done(app, r.json()["id"], timeout=240)
+    assert (done["status"], done["total"], done["analyzed"], done["failed"]) == ("finished", n, n, 0)
+    with Store(db) as store:
+        assert store.query("SELECT count(*), sum(length(text)) > 5000000 FROM articles") == [(n, True)]
+    big = b'{"text": "' + b"x" * 5_000_000 + b'"}'  # the other routes keep the 5 MB request limit
+    refused = call(app, "POST", "/api/analyze", content=big, headers={"content-type": "application/json"})
+    assert refused.status_code == 413 and "5,000,000 bytes" in refused.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"content": jsonl(records(200))},  # declared: refused before it is read
+        {"content": _streamed(iter([jsonl(records(200))]))},  # chunked: refused as it arrives
+        {"files": {"file": ("big.jsonl", jsonl(records(200)), "application/x-ndjson")}},
+    ],
+    ids=["declared", "chunked", "upload"],
+)
+def test_a_job_input_over_max_job_bytes_is_413_and_leaves_nothing(tmp_path: Path, kw: dict[str, Any]) -> None:
+    db = tmp_path / "c.duckdb"
+    app = create_app(db=db, detectors=DETECTORS, max_job_bytes=10_000)
+    r = call(app, "POST", "/api/jobs", **kw)
+    assert r.status_code == 413, r.text
+    assert r.json() == {"error": "job input too large (the limit is 10,000 bytes, serve --max-job-bytes)",
+                        "status": 413}  # fmt: skip
+    assert not spool_dir(db).exists() or not any(spool_dir(db).rglob("*"))
+    assert call(app, "GET", "/api/jobs").json()["jobs"] == []
+    small = call(app, "POST", "/api/jobs", content=jsonl(records(3)))  # under the limit: accepted
+    assert small.status_code == 202 and wait_done(app, small.json()["id"])["analyzed"] == 3
+
+
+def test_a_client_gone_mid_upload_leaves_no_job_and_no_spool_file(tmp_path: Path) -> None:
+    db = tmp_path / "c.duckdb"
+    app = new_app(db)
+    sent: list[dict[str, Any]] = []
+    messages = [
+        {"type": "http.disconnect"},
+        {"type": "http.request", "body": jsonl(records(50)), "more_body": True},
+    ]
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop()
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/api/jobs", "raw_path": b"/api/jobs", "query_string": b"",
+        "root_path": "", "headers": [(b"content-type", b"application/x-ndjson")],
+        "client": ("127.0.0.1", 5000), "server": ("testserver", 80),
+    }  # fmt: skip
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 499
+    assert not any(spool_dir(db).rglob("*"))
+    assert call(app, "GET", "/api/jobs").json()["jobs"] == []
+
+
+def test_serve_takes_max_job_bytes_to_every_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import narrascope.web
+    from narrascope.cli import main
+    from narrascope.web._serve import ServeOptions
+
+    given: dict[str, Any] = {}
+    monkeypatch.setattr(narrascope.web, "serve", lambda **kw: given.update(kw))
+    args = ["serve", "--detectors", ",".join(DETECTORS), "--max-job-bytes", "12345"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert given["max_job_bytes"] == 12345
+    help_text = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
+    assert "--max-job-bytes" in help_text and "1073741824" in help_text and "5 MB" in help_text
+    options = ServeOptions(detectors=DETECTORS, max_job_bytes=12345)
+    assert ServeOptions.from_json(options.to_json()) == options
 
 
 def test_unknown_job_is_404_and_jobs_need_a_store(tmp_path: Path) -> None:

@@ -234,11 +234,9 @@ def test_full_queue_answers_503_with_retry_after() -> None:
         assert "busy" in r.json()["error"]
 
 
-def test_a_client_that_disconnects_frees_its_place() -> None:
-    app = create_app(detectors=(NAME,), batching=BatchOptions(max_queue=1, max_wait_ms=1))
+def disconnect_while_queued(app: Any, path: str, body: bytes, content_type: str) -> list[dict[str, Any]]:
+    """Drive one request through the app as raw ASGI; the client goes away once its article waits."""
     batcher = app.state.desk.batcher
-    release, _ = hold(batcher)
-    body = json.dumps({"text": EXAMPLE}).encode()
     sent: list[dict[str, Any]] = []
 
     async def go() -> None:
@@ -256,8 +254,8 @@ def test_a_client_that_disconnects_frees_its_place() -> None:
 
         scope = {
             "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-            "scheme": "http", "path": "/api/analyze", "raw_path": b"/api/analyze", "query_string": b"",
-            "root_path": "", "headers": [(b"content-type", b"application/json"),
+            "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+            "root_path": "", "headers": [(b"content-type", content_type.encode()),
                                          (b"content-length", str(len(body)).encode())],
             "client": ("127.0.0.1", 5000), "server": ("testserver", 80),
         }  # fmt: skip
@@ -268,6 +266,50 @@ def test_a_client_that_disconnects_frees_its_place() -> None:
         await asyncio.wait_for(request, 30)
 
     asyncio.run(go())
+    return sent
+
+
+def test_a_client_that_disconnects_frees_its_place() -> None:
+    app = create_app(detectors=(NAME,), batching=BatchOptions(max_queue=1, max_wait_ms=1))
+    batcher = app.state.desk.batcher
+    release, _ = hold(batcher)
+    body = json.dumps({"text": EXAMPLE}).encode()
+    sent = disconnect_while_queued(app, "/api/analyze", body, "application/json")
+    assert batcher.depth == 0 and batcher.stats.cancelled == 1
+    assert batcher.submit(article_from_text(EXAMPLE))  # the place is free
+    release.set()
+    assert sent[0]["status"] == 499
+
+
+def test_the_form_waits_in_the_same_queue_and_a_full_one_answers_a_busy_page() -> None:
+    app = create_app(detectors=(NAME,), batching=BatchOptions(max_queue=1, max_wait_ms=1))
+    release, _ = hold(app.state.desk.batcher)
+    pasted = "Refused & kept: the West is always to blame."
+
+    async def two() -> list[httpx.Response]:
+        async with await _client(app) as client:
+            first = asyncio.ensure_future(client.post("/analyze", data={"text": EXAMPLE, "kind": "text"}))
+            while app.state.desk.batcher.depth < 1:
+                await asyncio.sleep(0.01)
+            refused = await client.post("/analyze", data={"text": pasted, "kind": "text"})
+            release.set()
+            return [await first, refused]
+
+    first, refused = asyncio.run(two())
+    assert first.status_code == 200 and "<mark" in first.text
+    assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "The server is busy (1 article is waiting already). Try again in 1 second" in refused.text
+    assert "Refused &amp; kept: the West is always to blame.</textarea>" in refused.text
+
+
+def test_a_form_client_that_disconnects_frees_its_place() -> None:
+    app = create_app(detectors=(NAME,), batching=BatchOptions(max_queue=1, max_wait_ms=1))
+    batcher = app.state.desk.batcher
+    release, _ = hold(batcher)
+    request = httpx.Request("POST", "http://testserver/analyze", files={"file": ("a.txt", EXAMPLE.encode())})
+    body, content_type = request.read(), request.headers["content-type"]
+    sent = disconnect_while_queued(app, "/analyze", body, content_type)
     assert batcher.depth == 0 and batcher.stats.cancelled == 1
     assert batcher.submit(article_from_text(EXAMPLE))  # the place is free
     release.set()

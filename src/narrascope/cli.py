@@ -383,6 +383,15 @@ def corpus_claims(db: Path, claims_file: Path, threshold: float) -> None:
     type=click.IntRange(1, 100_000),
     help="Articles that may wait; beyond them the server answers 503 with Retry-After.",
 )
+@click.option(
+    "--max-job-bytes",
+    default=1 << 30,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest batch-job input in bytes (1 GiB by default; POST /api/jobs, with --db), spooled to disk "
+    "beside the store as it arrives, never held in memory; beyond it 413. Other request bodies stay under "
+    "5 MB.",
+)
 def serve(
     host: str,
     port: int,
@@ -392,6 +401,7 @@ def serve(
     max_batch: int,
     max_wait_ms: float,
     max_queue: int,
+    max_job_bytes: int,
 ) -> None:
     """Serve the web app and HTTP API; set NARRASCOPE_TOKEN to require a bearer token."""
     from narrascope.analyze.base import resolve
@@ -407,7 +417,15 @@ def serve(
         _fail(str(exc).strip("'\""))
         return
     try:
-        run_serve(host=host, port=port, db=db, detectors=names, batching=batching, workers=workers)
+        run_serve(
+            host=host,
+            port=port,
+            db=db,
+            detectors=names,
+            batching=batching,
+            workers=workers,
+            max_job_bytes=max_job_bytes,
+        )
     except NarrascopeError as exc:
         _fail(str(exc))
 

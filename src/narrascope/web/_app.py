@@ -17,13 +17,13 @@ from narrascope import __version__
 from narrascope.pipeline import DEFAULT_DETECTORS
 from narrascope.types import InputError, Limits, NarrascopeError
 from narrascope.web import _api, _compare, _ops, _views
-from narrascope.web._batcher import DEFAULT_BATCHING, BatchOptions, Busy
+from narrascope.web._batcher import DEFAULT_BATCHING, RETRY_AFTER_S, BatchOptions, Busy
 from narrascope.web._guard import Guard
 from narrascope.web._metrics import Metrics
 from narrascope.web._pages import Site, error_page, login_page
 from narrascope.web._service import Desk
+from narrascope.web._spool import MAX_JOB_BYTES
 
-RETRY_AFTER = "1"  # seconds: a full queue drains in about one batch's time
 STATIC = Path(__file__).resolve().parent / "static"
 # Request bodies up to 5 MB; texts up to 500,000 characters (about 100 long articles), analysed in seconds.
 WEB_LIMITS = Limits(max_bytes=5_000_000, max_chars=500_000)
@@ -39,10 +39,13 @@ def create_app(
     limits: Limits = WEB_LIMITS,
     detectors: Sequence[str] = DEFAULT_DETECTORS,
     batching: BatchOptions = DEFAULT_BATCHING,
+    max_job_bytes: int = MAX_JOB_BYTES,
 ) -> FastAPI:
     """The web app. ``token``, when given, is required (bearer header, or the ``/login`` cookie for pages)
     everywhere but the probes (``/health``, ``/ready``, ``/api/health``), ``/login`` and ``/static/``.
-    ``db``: a corpus store to browse. ``batching``: how concurrent analyses are gathered into batches."""
+    ``db``: a corpus store to browse and run batch jobs into; ``max_job_bytes``: the largest job input
+    (spooled to disk as it arrives; every other request body stays under ``limits.max_bytes``).
+    ``batching``: how concurrent analyses are gathered into batches."""
     app = FastAPI(
         title="Narrascope",
         version=__version__,
@@ -62,29 +65,32 @@ def create_app(
     app.include_router(_views.router)
     app.include_router(_compare.api_router)
     app.include_router(_compare.page_router)
+    streamed: tuple[str, ...] = ()
     if db is not None:
-        _include_corpus(app, db, batching.max_batch)
+        streamed = _include_corpus(app, db, batching.max_batch, max_job_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_errors(app, site)
     login = _views.respond(login_page(site))
-    app.add_middleware(Guard, max_body=limits.max_bytes, token=token, login=login)
+    app.add_middleware(Guard, max_body=limits.max_bytes, token=token, login=login, streamed=streamed)
     app.add_middleware(_ops.Observe, metrics=app.state.metrics)  # outermost: sees the guard's answers too
     return app
 
 
-def _include_corpus(app: FastAPI, db: Path, chunk_size: int) -> None:
-    """The corpus pages and the batch jobs: the job runner writes into the store the pages read."""
+def _include_corpus(app: FastAPI, db: Path, chunk_size: int, max_job_bytes: int) -> tuple[str, ...]:
+    """The corpus pages and the batch jobs: the job runner writes into the store the pages read. Returns
+    the paths whose body their route reads itself."""
     from narrascope.web import _corpus, _jobs_api
     from narrascope.web._corpus_data import Corpus
     from narrascope.web._jobs import JobRunner
 
     lock = threading.RLock()
     app.state.corpus = Corpus(db, lock)
-    app.state.jobs = JobRunner(db, app.state.desk, lock, chunk_size)
+    app.state.jobs = JobRunner(db, app.state.desk, lock, chunk_size, max_job_bytes)
     app.state.jobs.resume()  # opening the store applies its migrations; a killed job goes on
     app.include_router(_corpus.api_router)
     app.include_router(_corpus.page_router)
     app.include_router(_jobs_api.router)
+    return _jobs_api.STREAMED
 
 
 def _wants_json(request: Request) -> bool:
@@ -105,8 +111,8 @@ def _install_errors(app: FastAPI, site: Site) -> None:
         return page
 
     async def busy(request: Request, exc: Exception) -> Response:
-        message = f"the server is busy ({exc}): try again shortly"
-        return answer(request, 503, message, headers={"Retry-After": RETRY_AFTER})
+        message = f"the server is busy ({exc}): try again in {RETRY_AFTER_S} s"
+        return answer(request, 503, message, headers={"Retry-After": str(RETRY_AFTER_S)})
 
     async def input_error(request: Request, exc: Exception) -> Response:
         return answer(request, 400, str(exc))

@@ -25,6 +25,7 @@ from narrascope.pipeline import Analyzer
 from narrascope.types import Analysis, Article, Document, InputError
 
 T = TypeVar("T")
+RETRY_AFTER_S = 1  # what a 503 tells the client to wait, in seconds: a full queue drains in about one batch
 
 
 class Busy(Exception):
@@ -99,7 +100,8 @@ class Batcher:
             if self._closed:
                 raise Busy("the server is shutting down")
             if len(self._waiting) >= self.options.max_queue:
-                raise Busy(f"{len(self._waiting)} articles are waiting already")
+                n = len(self._waiting)
+                raise Busy(f"{n} article{' is' if n == 1 else 's are'} waiting already")
             self._waiting.append((article, future))
             self._start()
             self._cond.notify()

@@ -2,7 +2,9 @@
 
 - A bearer token, when set, is required for everything but the probes, ``/login`` and ``/static/``:
   the API takes it in ``Authorization: Bearer``; pages also take the cookie that ``/login`` sets.
-- A request body over the limit is refused with 413 before any route sees it (declared or streamed).
+- A request body over the limit is refused with 413 before any route sees it (declared or streamed),
+  except on the ``streamed`` paths (``POST /api/jobs``): their route reads the body itself, as it arrives,
+  under its own limit.
 - Every response gets a Content-Security-Policy (a route may set a stricter or hashed one), ``nosniff``,
   ``no-referrer`` and no framing.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Collection
 from http.cookies import SimpleCookie
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -63,13 +66,23 @@ async def send_json(send: Send, status: int, message: str, extra: dict[str, str]
 
 
 class Guard:
-    """The middleware. ``login_page`` answers an unauthorised page request (an HTML form, status 401)."""
+    """The middleware. ``login`` answers an unauthorised page request (an HTML form, status 401);
+    ``streamed``: the paths whose body is passed on unread (the route bounds it)."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int, token: str | None, login: ASGIApp) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body: int,
+        token: str | None,
+        login: ASGIApp,
+        streamed: Collection[str] = (),
+    ) -> None:
         self.app = app
         self.max_body = max_body
         self.token = token or None
         self.login = login
+        self.streamed = frozenset(streamed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -82,6 +95,9 @@ class Guard:
                 await send_json(send, 401, "missing or wrong bearer token", {"www-authenticate": "Bearer"})
             else:
                 await self.login(scope, receive, send)
+            return
+        if path in self.streamed:
+            await self.app(scope, receive, send)
             return
         declared = _header(scope, b"content-length")
         if declared.isdigit() and int(declared) > self.max_body:

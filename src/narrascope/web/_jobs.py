@@ -1,11 +1,12 @@
 """Batch jobs over HTTP: a corpus analysis into the server's store, in the background, one job at a time.
 
-A submitted file (JSONL, CSV, a text or HTML page) is spooled beside the store and queued in its ``jobs``
-table; one runner thread takes the jobs in order and runs each like ``narrascope corpus analyze``
-(``batches.run_chunk``: articles stored already are skipped, each chunk is committed with the run's
-counts). Its analyses go through the batcher's worker, between request batches, so the Analyzer stays
-owned by one thread. A killed server resumes its running job at start: the inputs its run has counted are
-skipped without being read again, and the skip check guards the rest.
+A submitted file (JSONL, CSV, a text or HTML page) is spooled beside the store as it arrives (``_spool``, up
+to ``max_input_bytes``, never whole in memory) and queued in its ``jobs`` table; one runner thread takes the
+jobs in order and runs each like ``narrascope corpus analyze`` (``batches.run_chunk``: articles stored already
+are skipped, each chunk is committed with the run's counts). Its analyses go through the batcher's worker,
+between request batches, so the Analyzer stays owned by one thread. A killed server resumes its running job at
+start: the inputs its run has counted are skipped without being read again, and the skip check guards the
+rest.
 
 DuckDB lets one process attach a file once, so the runner and the corpus pages share ``lock``: the runner
 opens the store only to check and to write a chunk, never while the chunk is analysed.
@@ -40,9 +41,11 @@ from narrascope.store import (
 )
 from narrascope.types import Article, InputError
 from narrascope.web._service import Desk
+from narrascope.web._spool import MAX_JOB_BYTES
 
 JOB_SUFFIXES = (".jsonl", ".csv", ".txt", ".html", ".htm")
 ENGINE = "web-job"
+SNIFF_BYTES = 1 << 16  # how much of an input is read at submission to refuse a binary one
 RETRY_S = 5.0  # seconds before the runner looks again when the store cannot be opened
 
 
@@ -51,14 +54,32 @@ def spool_dir(db: Path) -> Path:
     return db.with_name(db.name + ".jobs")
 
 
-class JobRunner:
-    """The jobs of one store. Parameters are stored as given; the runner thread starts on first need."""
+def job_name(filename: str) -> str:
+    """The name an input is spooled under (its base name); raises ``InputError`` for a type a job cannot
+    read."""
+    name = Path(filename).name
+    if not name.lower().endswith(JOB_SUFFIXES):
+        raise InputError(name, f"a job reads {', '.join(JOB_SUFFIXES)} files")
+    return name
 
-    def __init__(self, db: Path, desk: Desk, lock: threading.RLock, chunk_size: int = 16) -> None:
+
+class JobRunner:
+    """The jobs of one store. Parameters are stored as given; the runner thread starts on first need.
+    ``max_input_bytes``: the largest input a job takes (the route spooling it enforces it)."""
+
+    def __init__(
+        self,
+        db: Path,
+        desk: Desk,
+        lock: threading.RLock,
+        chunk_size: int = 16,
+        max_input_bytes: int = MAX_JOB_BYTES,
+    ) -> None:
         self.db = Path(db)
         self.desk = desk
         self.lock = lock
         self.chunk_size = chunk_size
+        self.max_input_bytes = max_input_bytes
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -68,25 +89,25 @@ class JobRunner:
         with self.lock, Store(self.db) as store:
             yield store
 
-    def submit(self, data: bytes, filename: str) -> JobInfo:
-        """Spool and queue one input file; raises ``InputError`` for a type we cannot read or no documents."""
-        name = Path(filename or "body.jsonl").name
-        if not name.lower().endswith(JOB_SUFFIXES):
-            raise InputError(name, f"a job reads {', '.join(JOB_SUFFIXES)} files")
-        decode_bytes(data, name, html=name.lower().endswith((".html", ".htm")))  # binary: refused now
+    def new_spool(self) -> Path:
+        """A new, empty folder for one job's input, under ``<db>.jobs/``."""
         folder = spool_dir(self.db) / uuid.uuid4().hex
         folder.mkdir(parents=True)
-        path = folder / name
-        partial = folder / f".{name}.part"
-        partial.write_bytes(data)
-        partial.replace(path)
-        total = estimate_total([path])
-        if total == 0:
-            path.unlink()
-            folder.rmdir()
-            raise InputError(name, "no documents in the job's input")
-        with self.store() as store:
-            info = add_job(store, name, str(path), total)
+        return folder
+
+    def submit(self, path: Path) -> JobInfo:
+        """Queue a spooled input (alone in its ``new_spool`` folder); raises ``InputError`` for a binary input
+        or one without documents, and then removes it."""
+        try:
+            _refuse_binary(path)
+            total = estimate_total([path])
+            if total == 0:
+                raise InputError(path.name, "no documents in the job's input")
+            with self.store() as store:
+                info = add_job(store, path.name, str(path), total)
+        except BaseException:
+            _remove_spooled(path)
+            raise
         self.wake()
         return info
 
@@ -165,6 +186,18 @@ class JobRunner:
             return list(analyzer.run(articles))
 
         return self.desk.batcher.call(run).result()
+
+
+def _refuse_binary(path: Path) -> None:
+    """Raise ``InputError`` now for a binary input, judged by its first ``SNIFF_BYTES`` (the rest streams
+    when the job runs, and a line that cannot be read is that line's failure)."""
+    with path.open("rb") as f:
+        head = f.read(SNIFF_BYTES)
+        longer = bool(f.read(1))
+    end = head.rfind(b"\n") + 1
+    if longer and end > 1:  # no character straddles the cut: after a newline, at an even length (UTF-16)
+        head = head[: end - end % 2]
+    decode_bytes(head, path.name, html=path.name.lower().endswith((".html", ".htm")))
 
 
 def _remove_spooled(path: Path) -> None:

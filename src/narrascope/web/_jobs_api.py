@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.requests import ClientDisconnect
 
 from narrascope.store import JobInfo
-from narrascope.web._jobs import JobRunner
+from narrascope.web._jobs import JobRunner, job_name
+from narrascope.web._spool import TooLarge, spool_input
 
 router = APIRouter(prefix="/api", tags=["jobs"])
 JOB_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "No documents, a binary body, or a file type a job cannot read"},
     401: {"description": "Missing or wrong bearer token (when the server has one)"},
     404: {"description": "No such job"},
-    413: {"description": "Request body over the limit"},
+    413: {"description": "Job input over the server's `--max-job-bytes` (default 1 GiB)"},
 }
+STREAMED = ("/api/jobs",)  # the routes that read their body themselves: the guard passes it on unread
 
 
 def runner_of(request: Request) -> JobRunner:
@@ -36,26 +38,28 @@ def _view(info: JobInfo, position: int | None = None, failures: list[dict[str, s
     return body
 
 
-async def _input_of(request: Request) -> tuple[bytes, str]:
-    """The job's input: the ``file`` field of a multipart upload, else the body itself (JSONL)."""
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise HTTPException(400, "a multipart job needs its input in the 'file' field")
-        return await upload.read(), upload.filename or "upload.jsonl"
-    return await request.body(), "body.jsonl"
-
-
 @router.post(
     "/jobs",
     status_code=202,
     summary="Queue a corpus analysis into the server's store: a JSONL body, or a file upload (`file`)",
     responses={202: {"description": "The queued job; follow its `url`"}, **JOB_ERRORS},
 )
-async def submit_job(request: Request) -> JSONResponse:
-    data, name = await _input_of(request)
-    info = await run_in_threadpool(runner_of(request).submit, data, name)
+async def submit_job(request: Request) -> Response:
+    """The body is written to disk as it arrives, under the job input limit, not the request body limit."""
+    runner = runner_of(request)
+    limit = runner.max_input_bytes
+    declared = request.headers.get("content-length", "")
+    try:
+        if declared.isdigit() and int(declared) > limit:
+            raise TooLarge(limit)  # refused before a byte is read (a client that waits for 100 Continue)
+        folder = runner.new_spool()
+        kind = request.headers.get("content-type", "")
+        path = await spool_input(request.stream(), kind, folder, limit, job_name)
+    except TooLarge as exc:
+        return JSONResponse({"error": str(exc), "status": 413}, status_code=413)
+    except ClientDisconnect:  # the client went away mid-upload: nothing is kept, nobody to answer
+        return Response(status_code=499)
+    info = await run_in_threadpool(runner.submit, path)
     return JSONResponse(_view(info), status_code=202, headers={"Location": f"/api/jobs/{info.job_id}"})
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 
@@ -124,6 +124,16 @@ Nothing leaves this machine.</span></p>
 {_stored_list(stored)}
 </main>"""
     return layout(site, "Narrascope: analyse an article", main, twin="/api/detectors", status=status)
+
+
+def busy_page(site: Site, *, text: str, reason: str, retry_after: int) -> Page:
+    """The form again, the pasted text kept, saying that the queue is full and when to try again: a 503
+    with ``Retry-After``."""
+    unit = "second" if retry_after == 1 else "seconds"
+    kept = ": your text is kept below, so submitting again is enough" if text.strip() else ""
+    error = f"The server is busy ({reason}). Try again in {retry_after} {unit}{kept}."
+    page = analyse_page(site, text=text, error=error, status=503)
+    return replace(page, headers={**page.headers, "Retry-After": str(retry_after)})
 
 
 def _stored_list(stored: Sequence[dict[str, Any]]) -> str:

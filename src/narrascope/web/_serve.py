@@ -21,6 +21,7 @@ from narrascope.pipeline import DEFAULT_DETECTORS
 from narrascope.types import NarrascopeError
 from narrascope.web._app import create_app
 from narrascope.web._batcher import DEFAULT_BATCHING, BatchOptions
+from narrascope.web._spool import MAX_JOB_BYTES
 
 WORKER_PING_S = 60
 OPTIONS_ENV = "NARRASCOPE_SERVE_OPTIONS"  # how the options reach worker processes (spawned by uvicorn)
@@ -33,6 +34,7 @@ class ServeOptions:
     db: str | None = None
     detectors: tuple[str, ...] = DEFAULT_DETECTORS
     batching: BatchOptions = field(default_factory=BatchOptions)
+    max_job_bytes: int = MAX_JOB_BYTES
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -40,7 +42,7 @@ class ServeOptions:
     @classmethod
     def from_json(cls, raw: str) -> ServeOptions:
         d = json.loads(raw)
-        return cls(d["db"], tuple(d["detectors"]), BatchOptions(**d["batching"]))
+        return cls(d["db"], tuple(d["detectors"]), BatchOptions(**d["batching"]), d["max_job_bytes"])
 
 
 def build_app(options: ServeOptions) -> FastAPI:
@@ -50,6 +52,7 @@ def build_app(options: ServeOptions) -> FastAPI:
         token=os.environ.get("NARRASCOPE_TOKEN") or None,
         detectors=options.detectors,
         batching=options.batching,
+        max_job_bytes=options.max_job_bytes,
     )
     app.state.desk.load()
     return app
@@ -86,13 +89,15 @@ def serve(
     detectors: Sequence[str] = DEFAULT_DETECTORS,
     batching: BatchOptions = DEFAULT_BATCHING,
     workers: int = 1,
+    max_job_bytes: int = MAX_JOB_BYTES,
 ) -> None:
-    """Run the app with uvicorn until interrupted; the token comes from ``NARRASCOPE_TOKEN``."""
+    """Run the app with uvicorn until interrupted; the token comes from ``NARRASCOPE_TOKEN``.
+    ``max_job_bytes``: the largest batch-job input (``POST /api/jobs``, spooled to disk as it arrives)."""
     import uvicorn
 
     if workers > 1 and db is not None:
         raise NarrascopeError("a store has one writer: serve --db runs one worker (drop --workers)")
-    options = ServeOptions(str(db) if db else None, tuple(detectors), batching)
+    options = ServeOptions(str(db) if db else None, tuple(detectors), batching, max_job_bytes)
     common: dict[str, Any] = {
         "host": host,
         "port": port,

@@ -9,10 +9,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from narrascope.types import InputError
+from narrascope.web._api import answer_unless_gone
+from narrascope.web._batcher import RETRY_AFTER_S, Busy
 from narrascope.web._docs import docs_page
 from narrascope.web._fragment import report_parts
 from narrascope.web._guard import TOKEN_COOKIE, token_matches
-from narrascope.web._pages import Page, Site, analyse_page, login_page, result_page
+from narrascope.web._pages import Page, Site, analyse_page, busy_page, login_page, result_page
 from narrascope.web._service import Desk, input_from_paste, input_from_upload
 
 router = APIRouter(include_in_schema=False)
@@ -46,8 +48,10 @@ async def analyze_form(
     outlet: Annotated[str, Form(max_length=500)] = "",
     url: Annotated[str, Form(max_length=4000)] = "",
     lang: Annotated[str, Form(max_length=16)] = "",
-) -> HTMLResponse:
-    """The form's target: a file, when one was chosen, wins over the pasted text."""
+) -> Response:
+    """The form's target: a file, when one was chosen, wins over the pasted text. The article waits in
+    the same bounded queue as ``POST /api/analyze``: a full queue gets the form back with a 503, and a
+    client that goes away while its article waits frees its place."""
     desk: Desk = request.app.state.desk
     meta = {"id": id.strip(), "outlet": outlet.strip(), "url": url.strip(), "lang": lang.strip()}
     data = await file.read() if file is not None and file.filename else b""
@@ -56,9 +60,14 @@ async def analyze_form(
             given = input_from_upload(data, file.filename if file and file.filename else "", kind, **meta)
         else:
             given = input_from_paste(text, kind, **meta)
-        analysis = await run_in_threadpool(desk.analyze, given)
+        future = await run_in_threadpool(desk.submit, given)
+        analysis = await answer_unless_gone(future, request)
     except InputError as exc:
         return respond(analyse_page(site_of(request), text=text, error=str(exc), status=400))
+    except Busy as exc:
+        return respond(busy_page(site_of(request), text=text, reason=str(exc), retry_after=RETRY_AFTER_S))
+    if analysis is None:  # nobody to answer: the place in the queue is free again
+        return Response(status_code=499)
     return respond(result_page(site_of(request), await run_in_threadpool(report_parts, analysis)))
 
 
