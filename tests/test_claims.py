@@ -256,3 +256,38 @@ def test_analyze_cli_with_claims_file(tmp_path: Path) -> None:
     broken.write_text("headline\nsomething\n")
     result = runner.invoke(main, ["analyze", str(article), "--claims", str(broken)])
     assert result.exit_code == 2 and "broken.csv" in result.output and "needs the columns" in result.output
+
+
+def test_serve_matches_known_claims_in_every_analysis(tmp_path: Path) -> None:
+    import asyncio
+
+    import httpx
+
+    from narrascope.web import create_app
+    from narrascope.web._serve import ServeOptions
+
+    claims = tmp_path / "claims.csv"
+    claims.write_text(
+        "claim,date,url\nThe governor cut school funding by 300 million dollars,2023-01-01,"
+        "https://debunk.example/schools\n"
+    )
+    app = create_app(detectors=("genre",), claims=claims)
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            return await client.post("/api/analyze", json={"text": ARTICLE})
+
+    body = asyncio.run(go()).json()
+    found = body["results"]["claims"]["findings"]  # added to the chosen detectors
+    urls = {f["attrs"].get("url") for f in found if f["label"] == MATCH_LABEL}
+    assert urls == {"https://debunk.example/schools"}
+    options = ServeOptions(detectors=("genre",), claims=str(claims))
+    assert ServeOptions.from_json(options.to_json()) == options
+
+
+def test_serve_refuses_a_bad_claims_file_before_starting(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.csv"
+    broken.write_text("headline\nsomething\n")
+    result = CliRunner().invoke(main, ["serve", "--claims", str(broken), "--port", "0"])
+    assert result.exit_code == 2 and "broken.csv" in result.output and "needs the columns" in result.output

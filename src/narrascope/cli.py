@@ -150,9 +150,9 @@ def _detectors(names: str, taxonomy: Path | None, claims: Path | None = None) ->
     with ``--claims`` the claims detector (added when not chosen) matches those known claims."""
     chosen: list[str | Detector] = [d for d in names.split(",") if d]
     if claims is not None:
-        from narrascope.analyze.claims import with_known_claims
+        from narrascope.analyze.claims import matching_known_claims
 
-        chosen = [d for d in chosen if str(d).split(".")[0] != "claims"] + [with_known_claims(claims)]
+        chosen = matching_known_claims(chosen, claims)
     if taxonomy is not None:
         from narrascope.analyze.narratives import NarrativeDetector
 
@@ -392,6 +392,13 @@ def corpus_claims(db: Path, claims_file: Path, threshold: float) -> None:
     "beside the store as it arrives, never held in memory; beyond it 413. Other request bodies stay under "
     "5 MB.",
 )
+@click.option(
+    "--claims",
+    "claims_file",
+    type=click.Path(path_type=Path),
+    help="Known claims (EUvsDisinfo posts.csv, or a CSV claim,date,url): in every analysis, check-worthy "
+    "sentences list the known claims they restate. Adds the claims detector.",
+)
 def serve(
     host: str,
     port: int,
@@ -402,6 +409,7 @@ def serve(
     max_wait_ms: float,
     max_queue: int,
     max_job_bytes: int,
+    claims_file: Path | None,
 ) -> None:
     """Serve the web app and HTTP API; set NARRASCOPE_TOKEN to require a bearer token."""
     from narrascope.analyze.base import resolve
@@ -411,8 +419,12 @@ def serve(
 
     names = [d for d in detectors.split(",") if d]
     batching = BatchOptions(max_batch=max_batch, max_wait_ms=max_wait_ms, max_queue=max_queue)
-    try:  # check the names now, before the server starts
+    try:  # check the names and the claims file now, before the server starts
         one_per_task([resolve(d) for d in names])
+        if claims_file is not None:
+            from narrascope.knownclaims import read_claims
+
+            read_claims(claims_file)
     except (KeyError, NarrascopeError) as exc:
         _fail(str(exc).strip("'\""))
         return
@@ -425,6 +437,7 @@ def serve(
             batching=batching,
             workers=workers,
             max_job_bytes=max_job_bytes,
+            claims=claims_file,
         )
     except NarrascopeError as exc:
         _fail(str(exc))

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.analyze.base import Features
+from narrascope.analyze.base import Detector, Features
 from narrascope.analyze.heads import LinearHead, ModelFileError
 from narrascope.analyze.lexical import hashed_ngrams
 from narrascope.analyze.spec import Attr, DetectorSpec
@@ -210,6 +210,13 @@ def claims_v1(known: KnownClaims | None = None) -> ClaimsDetector:
     from narrascope.analyze.doclabels import model_dir
 
     return ClaimsDetector("claims.v1", model_dir("claims"), known=known)
+
+
+def matching_known_claims(detectors: Sequence[str | Detector], path: str | Path) -> list[str | Detector]:
+    """``detectors`` (names or detector objects) with the claims detector, added at the end when absent,
+    matching the known claims of ``path`` (errors name the file)."""
+    kept = [d for d in detectors if (d if isinstance(d, str) else d.name).split(".")[0] != "claims"]
+    return [*kept, with_known_claims(path)]
 
 
 def with_known_claims(path: str | Path, max_claims: int = MAX_CLAIMS) -> ClaimsDetector:

@@ -40,12 +40,14 @@ def create_app(
     detectors: Sequence[str] = DEFAULT_DETECTORS,
     batching: BatchOptions = DEFAULT_BATCHING,
     max_job_bytes: int = MAX_JOB_BYTES,
+    claims: Path | None = None,
 ) -> FastAPI:
     """The web app. ``token``, when given, is required (bearer header, or the ``/login`` cookie for pages)
     everywhere but the probes (``/health``, ``/ready``, ``/api/health``), ``/login`` and ``/static/``.
     ``db``: a corpus store to browse and run batch jobs into; ``max_job_bytes``: the largest job input
     (spooled to disk as it arrives; every other request body stays under ``limits.max_bytes``).
-    ``batching``: how concurrent analyses are gathered into batches."""
+    ``batching``: how concurrent analyses are gathered into batches; ``claims``: a known-claims file that the
+    claims detector matches check-worthy sentences against (``narrascope.knownclaims`` layouts)."""
     app = FastAPI(
         title="Narrascope",
         version=__version__,
@@ -55,7 +57,7 @@ def create_app(
         openapi_url="/openapi.json",
     )
     site = Site(corpus=db is not None)
-    app.state.desk = Desk(detectors, limits, batching)
+    app.state.desk = Desk(detectors, limits, batching, claims)
     app.state.metrics = Metrics()
     app.state.site = site
     app.state.token = token or None

@@ -35,6 +35,7 @@ class ServeOptions:
     detectors: tuple[str, ...] = DEFAULT_DETECTORS
     batching: BatchOptions = field(default_factory=BatchOptions)
     max_job_bytes: int = MAX_JOB_BYTES
+    claims: str | None = None  # a known-claims file the claims detector matches
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -42,7 +43,8 @@ class ServeOptions:
     @classmethod
     def from_json(cls, raw: str) -> ServeOptions:
         d = json.loads(raw)
-        return cls(d["db"], tuple(d["detectors"]), BatchOptions(**d["batching"]), d["max_job_bytes"])
+        batching = BatchOptions(**d["batching"])
+        return cls(d["db"], tuple(d["detectors"]), batching, d["max_job_bytes"], d.get("claims"))
 
 
 def build_app(options: ServeOptions) -> FastAPI:
@@ -53,6 +55,7 @@ def build_app(options: ServeOptions) -> FastAPI:
         detectors=options.detectors,
         batching=options.batching,
         max_job_bytes=options.max_job_bytes,
+        claims=Path(options.claims) if options.claims else None,
     )
     app.state.desk.load()
     return app
@@ -90,14 +93,17 @@ def serve(
     batching: BatchOptions = DEFAULT_BATCHING,
     workers: int = 1,
     max_job_bytes: int = MAX_JOB_BYTES,
+    claims: Path | None = None,
 ) -> None:
     """Run the app with uvicorn until interrupted; the token comes from ``NARRASCOPE_TOKEN``.
-    ``max_job_bytes``: the largest batch-job input (``POST /api/jobs``, spooled to disk as it arrives)."""
+    ``max_job_bytes``: the largest batch-job input (``POST /api/jobs``, spooled to disk as it arrives);
+    ``claims``: a known-claims file the claims detector matches."""
     import uvicorn
 
     if workers > 1 and db is not None:
         raise NarrascopeError("a store has one writer: serve --db runs one worker (drop --workers)")
-    options = ServeOptions(str(db) if db else None, tuple(detectors), batching, max_job_bytes)
+    known = str(claims) if claims else None
+    options = ServeOptions(str(db) if db else None, tuple(detectors), batching, max_job_bytes, known)
     common: dict[str, Any] = {
         "host": host,
         "port": port,

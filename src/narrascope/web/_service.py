@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from narrascope.analyze.base import Detector, spec_of
@@ -68,17 +69,27 @@ class Desk:
     batcher's worker thread, which alone runs the Analyzer."""
 
     def __init__(
-        self, detectors: Sequence[str], limits: Limits, batching: BatchOptions = DEFAULT_BATCHING
+        self,
+        detectors: Sequence[str],
+        limits: Limits,
+        batching: BatchOptions = DEFAULT_BATCHING,
+        claims: Path | None = None,
     ) -> None:
         self.detectors = tuple(detectors)
         self.limits = limits
+        self.claims = claims  # known claims the claims detector matches (read and encoded with the models)
         self.batcher = Batcher(self._new_analyzer, batching)
         self._loading: Future[None] | None = None
         self._lock = threading.Lock()  # guards only ``_loading``
 
     def _new_analyzer(self) -> Analyzer:
         size = self.batcher.options.max_batch
-        return Analyzer(detectors=self.detectors, limits=self.limits, batch_size=size)
+        detectors: Sequence[str | Detector] = self.detectors
+        if self.claims is not None:
+            from narrascope.analyze.claims import matching_known_claims
+
+            detectors = matching_known_claims(detectors, self.claims)
+        return Analyzer(detectors=detectors, limits=self.limits, batch_size=size)
 
     def article(self, given: ArticleInput) -> Article:
         """The article to analyse; raises ``InputError`` for empty, binary or over-long input."""
