@@ -12,7 +12,7 @@ from typing import Any
 
 from narrascope.ingest._furniture import remove_furniture
 from narrascope.ingest._normalize import normalize_text
-from narrascope.types import DEFAULT_LIMITS, InputError, Limits
+from narrascope.types import DEFAULT_LIMITS, InputError, Limits, check_chars
 
 
 def _words(words: str) -> list[str]:
@@ -63,10 +63,7 @@ def html_to_text(html: str, source: str = "<html>", limits: Limits = DEFAULT_LIM
     Pages nested deeper than ``limits.max_html_depth`` are rejected before parsing. When trafilatura finds
     no main text (tiny pages), the text of ``<body>`` without scripts and styles is used instead.
     """
-    if len(html) > limits.max_chars:
-        raise InputError(
-            source, f"HTML too long ({len(html):,} characters; the limit is {limits.max_chars:,})"
-        )
+    check_chars(html, source, limits, what="HTML")
     depth = html_depth(html)
     if depth > limits.max_html_depth:
         raise InputError(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from narrascope.ingest._furniture import drop_furniture
 from narrascope.ingest._normalize import normalize_text
-from narrascope.types import DEFAULT_LIMITS, Article, InputError, Limits
+from narrascope.types import DEFAULT_LIMITS, Article, InputError, Limits, check_chars
 
 if TYPE_CHECKING:
     from narrascope.extract import ExtractedHtml
@@ -43,10 +43,7 @@ def text_article(
     ``furniture=False`` drops the furniture lines; records of JSONL and CSV files keep them (their text is
     data, given as is)."""
     where = source or "<text>"
-    if len(text) > limits.max_chars:
-        raise InputError(
-            where, f"text too long ({len(text):,} characters; the limit is {limits.max_chars:,})"
-        )
+    check_chars(text, where, limits)  # before normalising: an over-long input costs nothing more
     stored = normalize_text(text)
     if not furniture:
         stored = drop_furniture(stored)
@@ -97,10 +94,7 @@ def _check_content(text: str, source: str, limits: Limits) -> None:
         raise InputError(source, "empty document (no text, or only whitespace)")
     if stripped < limits.min_chars:
         raise InputError(source, f"text too short ({stripped} characters; the minimum is {limits.min_chars})")
-    if len(text) > limits.max_chars:
-        raise InputError(
-            source, f"text too long ({len(text):,} characters; the limit is {limits.max_chars:,})"
-        )
+    check_chars(text, source, limits)
     try:  # the content id hashes the UTF-8 form: a lone surrogate (e.g. JSON "\ud800") has none
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -14,7 +14,7 @@ from typing import Any
 from narrascope.ingest._article import html_article, record_article, text_article
 from narrascope.ingest._decode import decode_bytes
 from narrascope.ingest._parquet import count_rows, iter_parquet
-from narrascope.types import DEFAULT_LIMITS, Article, DocumentError, InputError, Limits
+from narrascope.types import DEFAULT_LIMITS, Article, DocumentError, InputError, Limits, check_bytes
 
 Item = Article | DocumentError
 _Reader = Callable[[Path, Limits], Iterator[Item]]
@@ -133,13 +133,10 @@ def _iter_file(path: Path, limits: Limits) -> Iterator[Item]:
 
 
 def _read_bytes(path: Path, limits: Limits) -> bytes:
-    size = path.stat().st_size  # checked before reading: a huge file is never loaded
-    if size > limits.max_bytes:
-        raise InputError(str(path), f"file too large ({size:,} bytes; the limit is {limits.max_bytes:,})")
+    check_bytes(path.stat().st_size, str(path), limits)  # before reading: a huge file is never loaded
     with path.open("rb") as f:
         data = f.read(limits.max_bytes + 1)
-    if len(data) > limits.max_bytes:
-        raise InputError(str(path), f"file too large (over {limits.max_bytes:,} bytes)")
+    check_bytes(len(data), str(path), limits)  # it grew since: only the first max_bytes + 1 were read
     return data
 
 
@@ -161,14 +158,10 @@ def _iter_jsonl(path: Path, limits: Limits) -> Iterator[Item]:
     with path.open("rb") as f:
         for lineno, raw in enumerate(f, 1):
             where = f"{path}:{lineno}"
-            if len(raw) > limits.max_bytes:
-                yield DocumentError(
-                    where, f"line too long ({len(raw):,} bytes; the limit is {limits.max_bytes:,})"
-                )
-                continue
-            if not raw.strip():
-                continue
             try:
+                check_bytes(len(raw), where, limits, what="line")
+                if not raw.strip():
+                    continue
                 yield record_article(_json_object(raw, lineno == 1), where, limits)
             except InputError as exc:
                 yield DocumentError(where, exc.problem)
