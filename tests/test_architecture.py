@@ -167,3 +167,14 @@ def test_no_module_over_500_lines() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert not long, f"modules over {MAX_LINES} lines: {long}"
+
+
+def test_ingest_never_imports_extract_at_load_time() -> None:
+    """Ingest decides what an input is and reads every format; HTML extraction is ``extract``'s, reached
+    lazily from ingest in one function, so the load-time arrow points from ``extract`` to ``ingest`` only."""
+    graph = import_graph()
+    for name, deps in graph.items():
+        if name == "narrascope.ingest" or name.startswith("narrascope.ingest."):
+            upward = {m for m in deps if m.startswith("narrascope.extract")}
+            assert not upward, f"{name} imports {sorted(upward)}"
+    assert "narrascope.ingest._normalize" in graph["narrascope.extract._html"]

@@ -56,7 +56,7 @@ def test_jsonl_line_over_the_limit_is_one_error_and_reading_goes_on(tmp_path: Pa
     items = list(iter_articles([path], Limits(max_bytes=1_000)))
     assert [type(i).__name__ for i in items] == ["Article", "DocumentError", "Article"]
     assert isinstance(items[1], DocumentError) and items[1].source == f"{path}:2"
-    assert "line too long" in items[1].problem
+    assert items[1].problem == "line too large (5,024 bytes; the limit is 1,000)"
 
 
 def test_analyzer_refuses_an_article_over_its_limit_and_goes_on() -> None:
@@ -65,7 +65,8 @@ def test_analyzer_refuses_an_article_over_its_limit_and_goes_on() -> None:
     analyzer = Analyzer(detectors=(), limits=Limits(max_chars=20))
     big, small = Article(text="z" * 21, id="big"), Article(text="small text", id="small")
     outcomes = list(analyzer.run([big, small]))
-    assert outcomes[0].error is not None and "over the limit of 20" in outcomes[0].error.problem
+    assert outcomes[0].error is not None
+    assert outcomes[0].error.problem == "text too long (21 characters; the limit is 20)"
     assert outcomes[1].analysis is not None
 
 
@@ -132,3 +133,37 @@ def test_web_reports_the_time_limit_as_400() -> None:
     r = asyncio.run(post())
     assert r.status_code == 400
     assert r.json()["error"] == "<html>: HTML extraction took over 0.0001 s (the per-document time limit)"
+
+
+# --- one check, one message -------------------------------------------------------------------------------
+
+
+def test_every_size_check_gives_the_one_message(tmp_path: Path) -> None:
+    """Characters: "<what> too long (N characters; the limit is M)"; bytes: "<what> too large (N bytes; the
+    limit is M)", from ``types.check_chars`` / ``check_bytes``, whichever layer meets the input."""
+    from narrascope import Analyzer
+    from narrascope.ingest import iter_txt_folder
+    from narrascope.types import check_bytes, check_chars
+
+    small = Limits(max_chars=10, max_bytes=40)
+    chars = "text too long (11 characters; the limit is 10)"
+    with pytest.raises(InputError) as exc:
+        check_chars("x" * 11, "s", small)
+    assert str(exc.value) == f"s: {chars}"
+    check_chars("x" * 10, "s", small)
+    with pytest.raises(InputError, match=r"^s: line too large \(41 bytes; the limit is 40\)$"):
+        check_bytes(41, "s", small, what="line")
+    check_bytes(40, "s", small)
+    with pytest.raises(InputError) as exc:
+        article_from_text("y" * 11, source="pasted", limits=small)
+    assert exc.value.problem == chars
+    with pytest.raises(InputError) as exc:
+        html_to_text("<p>" + "z" * 20 + "</p>", "page.html", small)
+    assert exc.value.problem == "HTML too long (27 characters; the limit is 10)"
+    (outcome,) = Analyzer(detectors=(), limits=small).run([Article(text="w" * 11, id="w")])
+    assert outcome.error is not None and outcome.error.problem == chars
+    (tmp_path / "big.txt").write_text("v" * 41)
+    (item,) = iter_txt_folder(tmp_path, small)
+    (same,) = iter_articles([tmp_path / "big.txt"], small)
+    assert isinstance(item, DocumentError) and isinstance(same, DocumentError)
+    assert item.problem == same.problem == "file too large (41 bytes; the limit is 40)"

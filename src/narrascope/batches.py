@@ -10,21 +10,20 @@ dispatch ``engine="ray"``).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from narrascope.ingest import count_documents, iter_articles
 from narrascope.pipeline import Outcome
-from narrascope.store import Store, read_parquet_articles
+from narrascope.store import Store
 from narrascope.types import Analysis, Article, DocumentError
 
 __all__ = ["Item", "Pending", "RunSummary", "chunks", "estimate_total", "iter_inputs", "pending", "run_chunk"]
 
 Item = Article | DocumentError
-_KNOWN = {".txt", ".html", ".htm", ".jsonl", ".csv", ".parquet"}
 
 
 @dataclass(frozen=True)
@@ -44,46 +43,13 @@ class RunSummary:
 
 
 def iter_inputs(paths: Sequence[str | Path]) -> Iterator[Item]:
-    """Every input ``iter_articles`` reads, plus Parquet files (streamed by row batches)."""
-    from narrascope.ingest import iter_articles
-
-    for raw in paths:
-        path = Path(raw)
-        if path.suffix.lower() == ".parquet" and path.is_file():
-            yield from read_parquet_articles(path)
-        else:
-            yield from iter_articles([path])
+    """Every input of ``paths``, as ``ingest.iter_articles`` reads them (Parquet streamed by row batches)."""
+    return iter_articles(paths)
 
 
 def estimate_total(paths: Sequence[str | Path]) -> int:
-    """A cheap count of the documents in the inputs (files, JSONL lines, CSV rows, Parquet
-    rows), for the progress bar's ETA."""
-    total = 0
-    for raw in paths:
-        path = Path(raw)
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        total += sum(
-            _count_file(f) for f in files if f.suffix.lower() in _KNOWN and not f.name.startswith(".")
-        )
-    return total
-
-
-def _count_file(path: Path) -> int:
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".jsonl":
-            with path.open("rb") as f:
-                return sum(1 for line in f if line.strip())
-        if suffix == ".csv":
-            with path.open("r", encoding="utf-8", errors="replace", newline="") as f:
-                return max(sum(1 for _ in csv.reader(f)) - 1, 0)
-        if suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            return int(pq.ParquetFile(str(path)).metadata.num_rows)
-    except (OSError, ValueError, csv.Error):
-        return 0
-    return 1
+    """A cheap count of the documents in the inputs (``ingest.count_documents``), for the progress bar."""
+    return count_documents(paths)
 
 
 def chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

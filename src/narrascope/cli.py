@@ -9,7 +9,7 @@ import click
 
 from narrascope.analyze.base import Detector
 from narrascope.pipeline import DEFAULT_DETECTORS, Analyzer
-from narrascope.types import Analysis, DocumentError, NarrascopeError
+from narrascope.types import Analysis, NarrascopeError
 
 detectors_option = click.option(
     "--detectors",
@@ -28,18 +28,6 @@ def _fail(message: str, code: int = 2) -> None:
 @click.version_option(package_name="narrascope")
 def main() -> None:
     """Find the persuasion techniques, narratives and framing in news articles, offline."""
-
-
-def _render(analyses: list[Analysis], fmt: str, color: bool) -> str:
-    from narrascope import report
-
-    if fmt == "json":
-        if len(analyses) == 1:
-            return report.to_json(analyses[0])
-        return "[\n" + ",\n".join(report.to_json(a) for a in analyses) + "\n]"
-    if fmt == "text":
-        return "\n\n".join(report.to_text(a, color=color) for a in analyses)
-    return report.to_html(analyses[0])
 
 
 @main.command()
@@ -69,9 +57,10 @@ def analyze(
     taxonomy: Path | None,
     claims_file: Path | None,
 ) -> None:
-    """Analyse articles (.txt, .html, .jsonl, .csv or folders) and print the findings."""
+    """Analyse articles (.txt, .html, .jsonl, .csv, .parquet or folders) and print the findings (streamed:
+    each batch's reports are written as soon as it is analysed)."""
     from narrascope.ingest import iter_articles
-    from narrascope.report import to_html
+    from narrascope.report import ReportStream
 
     try:
         analyzer = Analyzer(detectors=_detectors(detectors, taxonomy, claims_file))
@@ -79,30 +68,20 @@ def analyze(
     except (KeyError, NarrascopeError) as exc:
         _fail(str(exc).strip("'\""))
         return
-    analyses: list[Analysis] = []
-    errors: list[DocumentError] = []
-    for outcome in analyzer.run(iter_articles(paths)):
-        if outcome.error is not None:
-            errors.append(outcome.error)
-            click.echo(f"error: {outcome.error}", err=True)
-        elif outcome.analysis is not None:
-            analyses.append(outcome.analysis)
-    if analyses:
-        if fmt == "html" and len(analyses) > 1:
-            folder = out or Path("narrascope-html")
-            folder.mkdir(parents=True, exist_ok=True)
-            for a in analyses:
-                (folder / f"{a.document.article.id}.html").write_text(to_html(a), encoding="utf-8")
-            click.echo(f"wrote {len(analyses)} HTML reports to {folder}/", err=True)
-        else:
-            text = _render(analyses, fmt, color=out is None and sys.stdout.isatty())
-            if out:
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_text(text + "\n", encoding="utf-8")
-            else:
-                click.echo(text)
-    if errors:
-        _fail(f"{len(errors)} of {len(errors) + len(analyses)} documents failed", code=1)
+    failed = 0
+    color = out is None and sys.stdout.isatty()
+    with ReportStream(fmt, out, lambda text: click.echo(text, nl=False), color=color) as stream:
+        for outcome in analyzer.run(iter_articles(paths)):
+            if outcome.error is not None:
+                failed += 1
+                click.echo(f"error: {outcome.error}", err=True)
+            elif outcome.analysis is not None:
+                stream.add(outcome.analysis)
+        stream.finish()
+    if stream.folder is not None:
+        click.echo(f"wrote {stream.written} HTML reports to {stream.folder}/", err=True)
+    if failed:
+        _fail(f"{failed} of {failed + stream.written} documents failed", code=1)
 
 
 @main.command()

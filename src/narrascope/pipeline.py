@@ -34,6 +34,7 @@ from narrascope.types import (
     InputError,
     Limits,
     NarrascopeError,
+    check_chars,
     task_of,
 )
 
@@ -152,11 +153,7 @@ class Analyzer:
 
         if not article.text.strip():
             raise InputError(article.source or article.id, "empty document")
-        if len(article.text) > self.limits.max_chars:
-            raise InputError(
-                article.source or article.id,
-                f"document has {len(article.text):,} characters, over the limit of {self.limits.max_chars:,}",
-            )
+        check_chars(article.text, article.source or article.id, self.limits)
         return prepare(article)
 
     def features(self, docs: Sequence[Document]) -> list[Features]:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from narrascope.analyze.base import available
 from narrascope.analyze.techniques import span_rows, st3_rows
+from narrascope.ingest import iter_txt_folder
 from narrascope.pipeline import Analyzer
-from narrascope.types import DEFAULT_LIMITS, Analysis, DocumentError, InputError, Limits, NarrascopeError
+from narrascope.types import Analysis, DocumentError, InputError, NarrascopeError
 
 Formatter = Callable[[Analysis], list[str]]
 
@@ -102,28 +103,6 @@ def task_for(name: str) -> PredictTask:
     return task
 
 
-def read_folder(folder: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[Path, str] | DocumentError]:
-    """Every ``*.txt`` in ``folder`` (sorted) with its text, or an error naming the file.
-
-    The text is decoded but not normalised (``\\r\\n`` line ends kept), so that offsets and line numbers match
-    those of the official gold files, which index the raw file.
-    """
-    from narrascope.ingest import decode_bytes
-
-    if not folder.is_dir():
-        raise InputError(str(folder), "not a folder")
-    for path in sorted(folder.glob("*.txt")):
-        try:
-            if path.stat().st_size > limits.max_bytes:
-                raise InputError(str(path), f"file is over the size limit of {limits.max_bytes:,} bytes")
-            text = decode_bytes(path.read_bytes(), str(path))
-            if not text.strip():
-                raise InputError(str(path), "empty document")
-            yield path, text
-        except InputError as exc:
-            yield DocumentError(exc.source, exc.problem)
-
-
 def predict(
     task_name: str,
     input_dir: Path,
@@ -138,7 +117,7 @@ def predict(
     mentions file's order (the official scorer pairs some figures by row order). ``detector``: another
     detector serving the task's detector's task, e.g. ``techniques-en`` for ``semeval2023-st3``."""
     from narrascope.analyze.base import resolve
-    from narrascope.types import Article, task_of
+    from narrascope.types import task_of
 
     if task_name in SENTENCE_TASKS:
         if mentions is not None:
@@ -156,17 +135,7 @@ def predict(
             raise InputError(str(mentions), f"--mentions applies to semeval2025-st1, not {task_name}")
         return _predict_mentions(input_dir, mentions, out, analyzer or Analyzer(detectors=(task.detector,)))
     analyzer = analyzer or Analyzer(detectors=(task.detector,))
-    items: list[Article | DocumentError] = []
-    for item in read_folder(input_dir):
-        if isinstance(item, DocumentError):
-            items.append(item)
-            continue
-        path, text = item
-        items.append(
-            Article(
-                text=text, id=path.stem.removeprefix("article"), source=str(path), meta=(("file", path.name),)
-            )
-        )
+    items = list(iter_txt_folder(input_dir))
     errors: list[DocumentError] = []
     written = 0
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -235,11 +204,11 @@ def _predict_mentions(input_dir: Path, mentions: Path, out: Path, analyzer: Anal
     rows = read_rows(mentions)
     texts: dict[str, str] = {}
     errors: list[DocumentError] = []
-    for item in read_folder(input_dir):
+    for item in iter_txt_folder(input_dir):
         if isinstance(item, DocumentError):
             errors.append(item)
         else:
-            texts[item[0].name] = item[1]
+            texts[dict(item.meta)["file"]] = item.text
     wanted = list(dict.fromkeys(r[0] for r in rows))
     decided: dict[str, list[str]] = {}
     for name in wanted:

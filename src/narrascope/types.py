@@ -265,6 +265,23 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
+
+def check_chars(text: str, source: str, limits: Limits, what: str = "text") -> None:
+    """The one check of a text's size: raise :class:`InputError` naming ``source`` and the limit when
+    ``text`` (``what``: the text, or the HTML of a page) is over ``limits.max_chars`` characters."""
+    if len(text) > limits.max_chars:
+        raise InputError(
+            source, f"{what} too long ({len(text):,} characters; the limit is {limits.max_chars:,})"
+        )
+
+
+def check_bytes(size: int, source: str, limits: Limits, what: str = "file") -> None:
+    """The one check of an input's size in bytes: raise :class:`InputError` naming ``source`` and the limit
+    when ``size`` bytes (``what``: a file, a JSONL line, an upload) are over ``limits.max_bytes``."""
+    if size > limits.max_bytes:
+        raise InputError(source, f"{what} too large ({size:,} bytes; the limit is {limits.max_bytes:,})")
+
+
 __all__ = [
     "DEFAULT_LIMITS",
     "SCHEMA_VERSION",
@@ -278,5 +295,7 @@ __all__ = [
     "Limits",
     "NarrascopeError",
     "Span",
+    "check_bytes",
+    "check_chars",
     "content_id",
 ]

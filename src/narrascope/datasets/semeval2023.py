@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from narrascope.ingest import file_id
 from narrascope.types import Article, InputError
 
 FOLDER = "semeval2023_task3"
@@ -43,8 +44,7 @@ def read_labels(path: Path) -> dict[str, tuple[str, ...]]:
 
 def read_article(path: Path, lang: str) -> Article:
     text = path.read_text(encoding="utf-8")
-    doc_id = path.stem.removeprefix("article")
-    return Article(text=text, id=doc_id, source=str(path), lang=lang)
+    return Article(text=text, id=file_id(path), source=str(path), lang=lang)
 
 
 def load_subtask(

@@ -10,37 +10,14 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from narrascope.extract._normalize import normalize_text
-from narrascope.types import DEFAULT_LIMITS, InputError, Limits
+from narrascope.ingest._furniture import remove_furniture
+from narrascope.ingest._normalize import normalize_text
+from narrascope.types import DEFAULT_LIMITS, InputError, Limits, check_chars
 
 
 def _words(words: str) -> list[str]:
     return words.split()
 
-
-# Whole lines that are site furniture, not article text (matched case-insensitively on the stripped line).
-_FURNITURE = re.compile(
-    r"""^(?:
-      leave\ a\ (?:reply|comment)\b.*
-    | (?:post|submit)\ comment
-    | your\ email\ address\ will\ not\ be\ published\b.*
-    | required\ fields\ are\ marked\b.*
-    | back\ to\ top(?:\ button)?\W*
-    | (?:share|share\ this(?:\ article|\ story|\ post)?)\W*
-    | share\ (?:on|via|to)\ \w+\W*
-    | (?:tweet|pin\ it|email|print)\W*
-    | (?:we|this\ (?:site|website))\ uses?\ cookies\b.*
-    | (?:accept|reject)\ (?:all\ )?cookies\W*
-    | (?:sign\ up|subscribe)\ (?:for|to)\ (?:our|the)\ newsletter\b.*
-    | related\ (?:posts|articles|stories)\W*
-    | (?:read\ more|see\ also|you\ may\ also\ like|more\ from\ \w+)\W*
-    | (?:advertisement|sponsored\ content)\W*
-    | all\ rights\ reserved\W*
-    | (?:©|\(c\)|copyright)\ .{0,80}
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_FURNITURE_MAX_CHARS = 300
 
 # "[^<>]" rather than "[^>]" keeps the scan linear on stray "<" characters.
 _TAG = re.compile(r"<!--|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*?(/?)>")
@@ -86,10 +63,7 @@ def html_to_text(html: str, source: str = "<html>", limits: Limits = DEFAULT_LIM
     Pages nested deeper than ``limits.max_html_depth`` are rejected before parsing. When trafilatura finds
     no main text (tiny pages), the text of ``<body>`` without scripts and styles is used instead.
     """
-    if len(html) > limits.max_chars:
-        raise InputError(
-            source, f"HTML too long ({len(html):,} characters; the limit is {limits.max_chars:,})"
-        )
+    check_chars(html, source, limits, what="HTML")
     depth = html_depth(html)
     if depth > limits.max_html_depth:
         raise InputError(
@@ -163,25 +137,6 @@ def html_depth(html: str) -> int:
             depth += 1
             deepest = max(deepest, depth)
     return deepest
-
-
-def is_furniture(line: str) -> bool:
-    """A whole line of site furniture ("Leave a Reply", "Back to top", a cookie notice, "Share")."""
-    return len(line) <= _FURNITURE_MAX_CHARS and bool(_FURNITURE.match(line.strip()))
-
-
-def remove_furniture(text: str) -> str:
-    """Drop the lines of ``text`` that are site furniture ("Leave a Reply", "Back to top", cookie notices)."""
-    kept = [line for line in text.split("\n") if not is_furniture(line)]
-    return "\n".join(kept).strip("\n")
-
-
-def drop_furniture(text: str) -> str:
-    """The plain-text twin of :func:`remove_furniture`: the same lines dropped and nothing else changed
-    (leading and trailing empty lines stay), so a text without furniture comes back as it was."""
-    lines = text.split("\n")
-    kept = [line for line in lines if not is_furniture(line)]
-    return text if len(kept) == len(lines) else "\n".join(kept)
 
 
 def _trafilatura(html: str) -> Any:

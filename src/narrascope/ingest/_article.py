@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from narrascope.extract import drop_furniture, html_to_text, normalize_text
-from narrascope.types import DEFAULT_LIMITS, Article, InputError, Limits
+from narrascope.ingest._furniture import drop_furniture
+from narrascope.ingest._normalize import normalize_text
+from narrascope.types import DEFAULT_LIMITS, Article, InputError, Limits, check_chars
+
+if TYPE_CHECKING:
+    from narrascope.extract import ExtractedHtml
 
 # Metadata keys that are Article fields; any other key goes into Article.meta.
 _FIELDS = ("url", "outlet", "published", "title", "lang")
@@ -14,7 +19,7 @@ _FIELDS = ("url", "outlet", "published", "title", "lang")
 
 def article_from_text(text: str, id: str = "", *, limits: Limits = DEFAULT_LIMITS, **meta: object) -> Article:
     """An article whose stored text is ``normalize_text(text)`` without the lines of site furniture that
-    HTML extraction drops too ("Leave a Reply", "Back to top"...: :func:`narrascope.extract.drop_furniture`).
+    HTML extraction drops too ("Leave a Reply", "Back to top"...: :func:`narrascope.ingest.drop_furniture`).
 
     Keywords ``source``, ``url``, ``outlet``, ``published``, ``title`` and ``lang`` fill the fields of
     the same name; the others go into ``Article.meta`` as strings. Raises :class:`InputError` for an
@@ -38,10 +43,7 @@ def text_article(
     ``furniture=False`` drops the furniture lines; records of JSONL and CSV files keep them (their text is
     data, given as is)."""
     where = source or "<text>"
-    if len(text) > limits.max_chars:
-        raise InputError(
-            where, f"text too long ({len(text):,} characters; the limit is {limits.max_chars:,})"
-        )
+    check_chars(text, where, limits)  # before normalising: an over-long input costs nothing more
     stored = normalize_text(text)
     if not furniture:
         stored = drop_furniture(stored)
@@ -52,7 +54,7 @@ def text_article(
 def html_article(html: str, id: str, source: str, meta: Mapping[str, object], limits: Limits) -> Article:
     """:func:`article_from_html` with ``source`` apart."""
     where = source or "<html>"
-    page = html_to_text(html, where, limits)
+    page = _extract(html, where, limits)
     if not page.text.strip():
         raise InputError(where, "empty document (no text found in the HTML)")
     _check_content(page.text, where, limits)
@@ -64,16 +66,35 @@ def html_article(html: str, id: str, source: str, meta: Mapping[str, object], li
     return _build(page.text, id, source, merged)
 
 
+def record_article(record: dict[str, Any], source: str, limits: Limits) -> Article:
+    """An article from one JSONL object or CSV row: ``id``, ``text`` or ``html``, and metadata keys."""
+    meta = {str(k): v for k, v in record.items() if v is not None and v != ""}
+    rid = meta.pop("id", "")
+    text, html = meta.pop("text", None), meta.pop("html", None)
+    if isinstance(text, str):
+        return text_article(text, str(rid), source, meta, limits)
+    if isinstance(html, str):
+        return html_article(html, str(rid), source, meta, limits)
+    if text is not None or html is not None:
+        raise InputError(source, "'text' and 'html' must be strings")
+    raise InputError(source, "empty document (no 'text' or 'html' field)")
+
+
+def _extract(html: str, where: str, limits: Limits) -> ExtractedHtml:
+    """The one call from ``ingest`` into ``extract``, made lazily: HTML extraction (trafilatura) is
+    extract's; ingest decides what is HTML and builds the article from the text extract returns."""
+    from narrascope.extract import html_to_text
+
+    return html_to_text(html, where, limits)
+
+
 def _check_content(text: str, source: str, limits: Limits) -> None:
     stripped = len(text.strip())
     if stripped == 0:
         raise InputError(source, "empty document (no text, or only whitespace)")
     if stripped < limits.min_chars:
         raise InputError(source, f"text too short ({stripped} characters; the minimum is {limits.min_chars})")
-    if len(text) > limits.max_chars:
-        raise InputError(
-            source, f"text too long ({len(text):,} characters; the limit is {limits.max_chars:,})"
-        )
+    check_chars(text, source, limits)
     try:  # the content id hashes the UTF-8 form: a lone surrogate (e.g. JSON "\ud800") has none
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -1,4 +1,5 @@
-"""Read files and folders into articles: .txt, .html/.htm, .jsonl and .csv; one error per bad document."""
+"""Read files and folders into articles: .txt, .html/.htm, .jsonl, .csv and .parquet; one error per bad
+document. Also the predict layout (a folder of ``*.txt``, text as stored) and a cheap count of documents."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from narrascope.ingest._article import html_article, text_article
+from narrascope.ingest._article import html_article, record_article, text_article
 from narrascope.ingest._decode import decode_bytes
-from narrascope.types import DEFAULT_LIMITS, Article, DocumentError, InputError, Limits
+from narrascope.ingest._parquet import count_rows, iter_parquet
+from narrascope.types import DEFAULT_LIMITS, Article, DocumentError, InputError, Limits, check_bytes
 
 Item = Article | DocumentError
 _Reader = Callable[[Path, Limits], Iterator[Item]]
@@ -48,6 +50,56 @@ def read_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Article
     return articles
 
 
+def iter_txt_folder(folder: str | Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
+    """The predict layout: every ``*.txt`` of ``folder`` (not its subfolders), sorted, as an article whose
+    id is :func:`file_id` and whose ``file`` metadata is the file name, or an error naming the file.
+
+    The text is decoded but not normalised (``\\r\\n`` line ends kept), so that offsets and line numbers
+    match those of the official gold files, which index the raw file. Raises :class:`InputError` when
+    ``folder`` is not a folder.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(str(root), "not a folder")
+    for path in sorted(root.glob("*.txt")):
+        try:
+            text = decode_bytes(_read_bytes(path, limits), str(path))
+            if not text.strip():
+                raise InputError(str(path), "empty document")
+            yield Article(text=text, id=file_id(path), source=str(path), meta=(("file", path.name),))
+        except InputError as exc:
+            yield DocumentError(exc.source, exc.problem)
+        except OSError as exc:
+            yield DocumentError(str(path), f"could not be read ({exc.strerror or exc})")
+
+
+def count_documents(paths: Sequence[str | Path]) -> int:
+    """A cheap count of the documents :func:`iter_articles` would read from ``paths`` (one per text or
+    HTML file, JSONL lines, CSV rows, Parquet rows), for a progress bar's ETA; nothing is decoded."""
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        files = _walk(path) if path.is_dir() else [path]
+        total += sum(_count_file(f) for f in files if f.suffix.lower() in _READERS)
+    return total
+
+
+def _count_file(path: Path) -> int:
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".jsonl":
+            with path.open("rb") as f:
+                return sum(1 for line in f if line.strip())
+        if suffix == ".csv":
+            with path.open("r", encoding="utf-8", errors="replace", newline="") as f:
+                return max(sum(1 for _ in csv.reader(f)) - 1, 0)
+        if suffix == ".parquet":
+            return count_rows(path)
+    except (OSError, ValueError, csv.Error):
+        return 0
+    return 1
+
+
 def file_id(path: Path) -> str:
     """The id of a file's article: its stem, without a leading ``article`` (SemEval layouts)."""
     stem = path.stem
@@ -81,13 +133,10 @@ def _iter_file(path: Path, limits: Limits) -> Iterator[Item]:
 
 
 def _read_bytes(path: Path, limits: Limits) -> bytes:
-    size = path.stat().st_size  # checked before reading: a huge file is never loaded
-    if size > limits.max_bytes:
-        raise InputError(str(path), f"file too large ({size:,} bytes; the limit is {limits.max_bytes:,})")
+    check_bytes(path.stat().st_size, str(path), limits)  # before reading: a huge file is never loaded
     with path.open("rb") as f:
         data = f.read(limits.max_bytes + 1)
-    if len(data) > limits.max_bytes:
-        raise InputError(str(path), f"file too large (over {limits.max_bytes:,} bytes)")
+    check_bytes(len(data), str(path), limits)  # it grew since: only the first max_bytes + 1 were read
     return data
 
 
@@ -101,32 +150,18 @@ def _read_html(path: Path, limits: Limits) -> Iterator[Item]:
     yield html_article(html, file_id(path), str(path), {"file": path.name}, limits)
 
 
-def record_article(record: dict[str, Any], source: str, limits: Limits) -> Article:
-    """An article from one JSONL object or CSV row: ``id``, ``text`` or ``html``, and metadata keys."""
-    meta = {str(k): v for k, v in record.items() if v is not None and v != ""}
-    rid = meta.pop("id", "")
-    text, html = meta.pop("text", None), meta.pop("html", None)
-    if isinstance(text, str):
-        return text_article(text, str(rid), source, meta, limits)
-    if isinstance(html, str):
-        return html_article(html, str(rid), source, meta, limits)
-    if text is not None or html is not None:
-        raise InputError(source, "'text' and 'html' must be strings")
-    raise InputError(source, "empty document (no 'text' or 'html' field)")
+def _read_parquet(path: Path, limits: Limits) -> Iterator[Item]:
+    yield from iter_parquet(path, limits)
 
 
 def _iter_jsonl(path: Path, limits: Limits) -> Iterator[Item]:
     with path.open("rb") as f:
         for lineno, raw in enumerate(f, 1):
             where = f"{path}:{lineno}"
-            if len(raw) > limits.max_bytes:
-                yield DocumentError(
-                    where, f"line too long ({len(raw):,} bytes; the limit is {limits.max_bytes:,})"
-                )
-                continue
-            if not raw.strip():
-                continue
             try:
+                check_bytes(len(raw), where, limits, what="line")
+                if not raw.strip():
+                    continue
                 yield record_article(_json_object(raw, lineno == 1), where, limits)
             except InputError as exc:
                 yield DocumentError(where, exc.problem)
@@ -203,4 +238,5 @@ _READERS: dict[str, _Reader] = {
     ".htm": _read_html,
     ".jsonl": _iter_jsonl,
     ".csv": _iter_csv,
+    ".parquet": _read_parquet,
 }

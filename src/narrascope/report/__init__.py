@@ -1,16 +1,19 @@
 """Renderers of one analysis: JSON (the versioned schema), terminal text, one self-contained HTML page; and
-of two to four analyses side by side (``compare_html``, with its JSON twin ``compare_json``)."""
+of two to four analyses side by side (``compare_html``, with its JSON twin ``compare_json``); and a stream of
+analyses written as they come (``ReportStream``, what ``narrascope analyze`` writes)."""
 
 from narrascope.report._compare import CompareError, Comparison, compare, compare_json
 from narrascope.report._compare_html import compare_html
 from narrascope.report._html import to_html
 from narrascope.report._json import to_json
+from narrascope.report._stream import ReportStream
 from narrascope.report._summary import Summary, headline, summarize
 from narrascope.report._text import to_text
 
 __all__ = [
     "CompareError",
     "Comparison",
+    "ReportStream",
     "Summary",
     "compare",
     "compare_html",

@@ -1,6 +1,7 @@
 """The corpus store: a DuckDB file (articles, findings, runs, errors, claims), numbered migrations, export."""
 
-from narrascope.store._io import FORMATS, ExportSummary, export_corpus, meta_keys, read_parquet_articles
+from narrascope.ingest import iter_parquet as read_parquet_articles  # its old name here; ingest reads Parquet
+from narrascope.store._io import FORMATS, ExportSummary, export_corpus, meta_keys
 from narrascope.store._jobs import (
     JOB_STATUSES,
     JobInfo,

@@ -1,15 +1,12 @@
-"""Export a store to CSV, Parquet or JSONL (metadata columns kept), and read articles back from Parquet."""
+"""Export a store to CSV, Parquet or JSONL (metadata columns kept); ``ingest`` reads the articles back."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from narrascope.store._store import Store
-from narrascope.types import Article, DocumentError
 
 FORMATS = ("csv", "parquet", "jsonl")
 _BASE = ("id", "text", "url", "outlet", "published", "title", "lang", "source")
@@ -88,36 +85,3 @@ def export_corpus(store: Store, fmt: str, out: str | Path) -> ExportSummary:
         counted = store.query(f"SELECT count(*) FROM ({sql})")
         rows[table] = int(counted[0][0])
     return ExportSummary(folder, files, rows)
-
-
-def read_parquet_articles(path: str | Path, batch_rows: int = 1024) -> Iterator[Article | DocumentError]:
-    """Stream articles from a Parquet file with ``text`` (and ``id`` and metadata) columns, batch by batch."""
-    import pyarrow.parquet as pq
-
-    try:
-        pf = pq.ParquetFile(str(path))
-    except (OSError, ValueError) as exc:
-        yield DocumentError(str(path), f"not a readable Parquet file ({exc})")
-        return
-    if "text" not in pf.schema_arrow.names:
-        yield DocumentError(
-            str(path), f"Parquet file has no 'text' column (found: {', '.join(pf.schema_arrow.names)})"
-        )
-        return
-    row_no = 0
-    for batch in pf.iter_batches(batch_size=batch_rows):
-        for record in batch.to_pylist():
-            row_no += 1
-            yield _record_to_article(record, f"{path}:{row_no}")
-
-
-def _record_to_article(record: dict[str, Any], where: str) -> Article | DocumentError:
-    from narrascope.ingest import record_article
-    from narrascope.types import DEFAULT_LIMITS, InputError
-
-    skip = {"content_hash", "n_words", "run_id", "analysis", "source"}
-    clean = {k: v for k, v in record.items() if k not in skip and v is not None}
-    try:
-        return record_article(clean, where, DEFAULT_LIMITS)
-    except InputError as exc:
-        return DocumentError(where, exc.problem)
