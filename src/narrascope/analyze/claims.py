@@ -84,11 +84,11 @@ class KnownClaims:
         if not len(self.claims) or not len(vectors):
             return [[] for _ in range(len(vectors))]
         sims = vectors @ self.vectors.T
-        out: list[list[tuple[int, float]]] = []
-        for row in sims:
-            top = np.argsort(-row)[:k]
-            out.append([(int(j), float(row[j])) for j in top if row[j] >= threshold])
-        return out
+        out: list[list[tuple[int, float]]] = [[] for _ in range(len(vectors))]
+        rows, cols = np.nonzero(sims >= threshold)  # few: sort only those, not every known claim
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+            out[i].append((j, float(sims[i, j])))
+        return [sorted(found, key=lambda m: -m[1])[:k] for found in out]
 
 
 class ClaimsDetector:
