@@ -61,11 +61,12 @@ def _wrap(seg: Segment, model: PageModel, inner: str) -> str:
 
 
 def _mark(covering: list[tuple[int, Mark]], inner: str) -> str:
-    """One ``<mark>``: background of the best-scoring label, one underline per finding at its lane (stacked,
-    so overlapping techniques stay legible; ``data-f`` numbers the finding), and the tip shown on hover and
-    on keyboard focus."""
+    """One ``<mark>``: background of the best-scoring label (a phrase's before a whole sentence's, such as a
+    check-worthy claim, so that sentence marks never cover the phrases inside them), one underline per
+    finding at its lane (stacked, so overlapping techniques stay legible; ``data-f`` numbers the finding),
+    and the tip shown on hover and on keyboard focus."""
     best: dict[str, Mark] = {}
-    for _, m in sorted(covering, key=lambda im: (-im[1].finding.score, im[1].task, im[1].info.name)):
+    for _, m in sorted(covering, key=_precedence):
         best.setdefault(m.cls, m)
     ordered = list(best.values())
     keys = " ".join(best)
@@ -82,6 +83,11 @@ def _mark(covering: list[tuple[int, Mark]], inner: str) -> str:
         f'<mark class="{cls}" data-keys="{keys}" data-scores="{scores}" data-labels="{esc(names)}" '
         f'tabindex="0" title="{tip}" data-tip="{tip}">{inner}</mark>'
     )
+
+
+def _precedence(im: tuple[int, Mark]) -> tuple[bool, float, str, str]:
+    m = im[1]
+    return (m.finding.attr("level") == "sentence", -m.finding.score, m.task, m.info.name)
 
 
 def _tip(m: Mark) -> str:

@@ -21,11 +21,11 @@ def render_summary(summary: Summary, model: PageModel) -> str:
         items.append(_item("Dominant narrative", _lead(summary)))
     if summary.measured:
         items.append(_item("Persuasion density", _density(summary)))
+    if summary.check_worthy is not None:
+        items.append(_item("Check first", _check_first(summary)))
     cast = _cast(summary.cast, model)
     if cast:
         items.append(_item("Cast", cast))
-    if summary.check_worthy is not None:
-        items.append(_item("Check first", _check_first(summary)))
     return f'<section id="summary" aria-label="Summary"><dl class="glance">{"".join(items)}</dl></section>'
 
 
