@@ -1,0 +1,81 @@
+"""The training harness (``train.harness``), and each recipe's loop on it checked against the loop it
+replaced: the old code is copied here as it was, run beside the new on small synthetic problems (random
+features and labels we generate), and the splits and out-of-block predictions must be identical."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from narrascope.datasets.split import split_by_id
+from narrascope.train.harness import (
+    best_cut,
+    binary_f1,
+    block_edges,
+    by_id_train,
+    held_out,
+    id_blocks,
+    key_folds,
+    mean_sd,
+    natural_order,
+    out_of_block,
+    per_language,
+    striped,
+)
+
+
+def _ids(rng: np.random.Generator, n: int) -> list[str]:
+    """Ids shaped like the corpora's (``EN_17``, ``123``), unique, in shuffled order."""
+    nums = rng.choice(5000, size=n, replace=False)
+    return [f"{'EN_' if k % 3 else ''}{v}" for k, v in enumerate(nums)]
+
+
+# ------------------------------------------------------------------------------------------------ splits
+
+
+def test_natural_order_and_blocks_are_contiguous_runs() -> None:
+    ids = ["10", "9", "11", "1", "EN_2", "EN_10"]
+    # a digit run sorts as a number, and after a letter: EN_2 < EN_10 < 1 < 9 < 10
+    assert [ids[i] for i in natural_order(ids)] == ["EN_2", "EN_10", "1", "9", "10", "11"]
+    assert id_blocks(ids, 2).tolist() == [1, 1, 1, 0, 0, 0]
+    langs = ["a", "a", "b", "b", "a", "b"]
+    assert [ids[i] for i in natural_order(ids, langs)] == ["EN_2", "9", "10", "EN_10", "1", "11"]
+    assert id_blocks(ids, 3, langs, rounding="round").tolist() == [2, 1, 2, 1, 0, 0]
+    assert block_edges(10, 4) == [0, 3, 5, 8, 10] and block_edges(10, 4, "round") == [0, 2, 5, 8, 10]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_last_of_four_round_blocks_is_the_by_id_split(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    ids = _ids(rng, 60)
+    langs = [str(v) for v in rng.choice(["en", "fr", "ru"], size=60)]
+    block = id_blocks(ids, 4, langs, rounding="round")
+    _, val = split_by_id(ids, langs)
+    assert {i for i, b in zip(ids, block, strict=True) if b == 3} == val
+    assert by_id_train(ids, langs).tolist() == [i not in val for i in ids]
+
+
+def test_striped_and_key_folds() -> None:
+    assert striped(7, 3).tolist() == [0, 1, 2, 0, 1, 2, 0]
+    assert key_folds(["b", "a", "b", "c", "d"], 2).tolist() == [1, 0, 1, 0, 1]
+
+
+def test_held_out_loop_fits_on_the_other_blocks() -> None:
+    block = np.array([0, 1, 0, 2, 1])
+    seen = [(f.block, f.train.tolist(), f.test.tolist()) for f in held_out(block)]
+    assert seen[0] == (0, [False, True, False, True, True], [True, False, True, False, False])
+    assert [s[0] for s in seen] == [0, 1, 2]
+    x = np.arange(5.0)
+    out = out_of_block(block, lambda f: np.full(int(f.test.sum()), x[f.train].sum()), dtype=np.float64)
+    assert out.tolist() == [8.0, 5.0, 8.0, 7.0, 5.0]  # the sum of the other blocks
+
+
+def test_thresholds_and_reporting() -> None:
+    assert binary_f1(np.array([1, 0, 1]), np.array([True, True, False])) == 0.5
+    assert binary_f1(np.array([0, 0]), np.array([False, False])) == 0.0
+    assert best_cut([0.3, 0.5, 0.7], lambda t: 1.0) == 0.3
+    assert best_cut([0.3, 0.5, 0.7], lambda t: 1.0, prefer=0.5) == 0.5
+    assert best_cut([0.3, 0.5], lambda t: t * 1e-10, margin=1e-9) == 0.3
+    assert mean_sd([1.0, 2.0, 3.0]) == (2.0, 0.8165) and mean_sd([]) == (None, None)
+    rows = list(per_language(["fr", "en", "fr"], np.array([True, False, True])))
+    assert rows == [("fr", [0, 2]), ("all", [0, 2])]
