@@ -4,10 +4,13 @@ features and labels we generate), and the splits and out-of-block predictions mu
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pytest
 
-from narrascope.datasets.split import split_by_id
+from narrascope.datasets.split import natural_key, split_by_id
 from narrascope.train.harness import (
     best_cut,
     binary_f1,
@@ -79,3 +82,67 @@ def test_thresholds_and_reporting() -> None:
     assert mean_sd([1.0, 2.0, 3.0]) == (2.0, 0.8165) and mean_sd([]) == (None, None)
     rows = list(per_language(["fr", "en", "fr"], np.array([True, False, True])))
     assert rows == [("fr", [0, 2]), ("all", [0, 2])]
+
+
+# ------------------------------------------------------------------------------- the loops they replaced
+# Each ``_old_*`` is the recipe's code as it was before the harness, copied unchanged but for its name.
+
+
+def _old_claims_block_of(ids: list[str], blocks: int) -> npt.NDArray[np.int_]:
+    order = sorted(range(len(ids)), key=lambda i: natural_key(ids[i]))
+    out = np.zeros(len(ids), dtype=int)
+    for rank, i in enumerate(order):
+        out[i] = rank * blocks // len(ids)
+    return out
+
+
+def _old_claims_f1(y: npt.NDArray[np.bool_], pred: npt.NDArray[np.bool_]) -> float:
+    tp = float(np.sum(y & pred))
+    den = float(y.sum() + pred.sum())
+    return 2 * tp / den if den else 0.0
+
+
+def _old_claims_best_threshold(p: npt.NDArray[np.float64], y: npt.NDArray[np.bool_]) -> float:
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    return float(max(grid, key=lambda t: (_old_claims_f1(y, p >= t), -abs(t - 0.5))))
+
+
+def _old_claims_held_out(
+    design: Any, y: npt.NDArray[np.bool_], blocks: npt.NDArray[np.int_], c: float
+) -> npt.NDArray[np.float64]:
+    from narrascope.train.claims import _fit
+
+    logits = np.zeros(len(y))
+    for b in sorted(set(blocks.tolist())):
+        test = blocks == b
+        logits[test] = _fit(design[~test], y[~test], c).decision_function(design[test])
+    return logits
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_claims_blocks_and_held_out_logits_unchanged(seed: int) -> None:
+    import scipy.sparse as sp
+
+    from narrascope.train import claims
+
+    rng = np.random.default_rng(seed)
+    n = 90
+    ids = _ids(rng, n)
+    x = rng.normal(size=(n, 6))
+    y = (x[:, 0] + rng.normal(size=n) > 0.8).astype(bool)
+    design = sp.csr_matrix(x)
+    for blocks in (2, 5, 7):
+        assert claims.block_of(ids, blocks).tolist() == _old_claims_block_of(ids, blocks).tolist()
+    block = claims.block_of(ids, 5)
+    logits = claims._held_out(design, y, block, 4.0, lambda s: None)
+    old = _old_claims_held_out(design, y, block, 4.0)
+    assert logits.dtype == old.dtype and np.array_equal(logits, old)
+    p = 1.0 / (1.0 + np.exp(-logits))
+    assert claims.best_threshold(p, y) == _old_claims_best_threshold(p, y)
+    for b in range(5):
+        m = block == b
+        assert claims._f1(y[m], p[m] >= 0.4) == _old_claims_f1(y[m], p[m] >= 0.4)
+    report = claims.ClaimsReport(n, 0, blocks=[0.25, 0.5, 0.3333333], blocks_baseline=[0.1, 0.2])
+    assert report.figures()["blocks_f1_mean"] == round(float(np.mean(report.blocks)), 4)
+    assert report.figures()["blocks_f1_sd"] == round(float(np.std(report.blocks)), 4)
+    assert report.figures()["blocks_always_yes_f1_mean"] == 0.15
