@@ -146,3 +146,55 @@ def test_claims_blocks_and_held_out_logits_unchanged(seed: int) -> None:
     assert report.figures()["blocks_f1_mean"] == round(float(np.mean(report.blocks)), 4)
     assert report.figures()["blocks_f1_sd"] == round(float(np.std(report.blocks)), 4)
     assert report.figures()["blocks_always_yes_f1_mean"] == 0.15
+
+
+def _old_heads_tune_thresholds(spec: Any, x: Any, y: Any, space: str, c: float, folds: int = 4) -> Any:
+    from narrascope.train.heads import fit_head
+
+    oof = np.zeros(y.shape, dtype=np.float32)
+    order = np.arange(len(y))
+    for k in range(folds):
+        test = order % folds == k
+        head = fit_head(spec, x[~test], y[~test], space, c)
+        oof[test] = head.scores(x[test])
+    grid = np.linspace(0.1, 0.9, 33)
+    best = np.full(y.shape[1], 0.5, dtype=np.float32)
+    for j in range(y.shape[1]):
+        f1s = [_old_claims_f1(y[:, j].astype(bool), oof[:, j] >= t) for t in grid]
+        best[j] = grid[int(np.argmax(f1s))]
+    return oof, best
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_heads_out_of_fold_thresholds_unchanged(seed: int) -> None:
+    from narrascope.train import heads
+    from narrascope.train.harness import label_cuts, out_of_block
+
+    rng = np.random.default_rng(seed)
+    spec = heads.HeadSpec("frames", 2, ["a", "b", "c", "d"], True, "micro-F1")
+    x = rng.normal(size=(41, 5)).astype(np.float32)
+    y = (x[:, :4] + rng.normal(size=(41, 4)) > 0.7).astype(int)
+    y[:, 3] = 0  # a label no document holds: its constant head
+    old_oof, old = _old_heads_tune_thresholds(spec, x, y, "multi", 1.0)
+    new = heads.tune_thresholds(spec, x, y, "multi", 1.0)
+    assert new.dtype == old.dtype and np.array_equal(new, old)
+
+    def scores(fold: Any) -> Any:
+        return heads.fit_head(spec, x[fold.train], y[fold.train], "multi", 1.0).scores(x[fold.test])
+
+    oof = out_of_block(striped(41, 4), scores, width=(4,))
+    assert oof.dtype == old_oof.dtype and np.array_equal(oof, old_oof)
+    assert np.array_equal(label_cuts(oof, y, np.linspace(0.1, 0.9, 33)), old)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_per_language_selects_as_the_recipes_did(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    langs = [str(v) for v in rng.choice(["en", "fr", "ru", ""], size=30)]
+    mask = rng.random(30) > 0.6
+    old = {}
+    for lang in [*sorted(set(langs)), "all"]:
+        sel = [i for i in range(30) if mask[i] and (lang == "all" or langs[i] == lang)]
+        if sel:
+            old[lang] = sel
+    assert dict(per_language(langs, mask)) == old
