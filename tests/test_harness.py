@@ -266,3 +266,56 @@ def test_narratives_samples_f1_is_the_official_per_document_f1(seed: int) -> Non
     # scorer's figure differs from the recipe's, which counts every label
     official = per_document_f1([["A", "Other"]], [["Other"]], NARRATIVES_2025)
     assert official == [1.0] and _old_doc_f1(["A", "Other"], ["Other"]) == pytest.approx(2 / 3)
+
+
+def _old_framing_tune_thresholds(t: Any, rows: Any, c: float, folds: int = 4, space: str = "multi") -> Any:
+    from narrascope.analyze.framing import FINE_ROLES, MAIN_ROLES, decide
+    from narrascope.train.framing import fit_model
+
+    idx = np.flatnonzero(rows)
+    docs = sorted({t.doc[i] for i in idx})
+    fold_of = {d: k % folds for k, d in enumerate(docs)}
+    pm = np.zeros((len(idx), len(MAIN_ROLES)), dtype=np.float32)
+    pf = np.zeros((len(idx), len(FINE_ROLES)), dtype=np.float32)
+    for k in range(folds):
+        test = np.array([fold_of[t.doc[i]] == k for i in idx])
+        model = fit_model(t.x[idx[~test]], t.main[idx[~test]], t.fine[idx[~test]], c, space)
+        pm[test], pf[test] = model.probabilities(t.x[idx[test]])
+    gold = [frozenset(np.flatnonzero(t.fine[i])) for i in idx]
+    thresholds = np.ones(len(FINE_ROLES), dtype=np.float32)
+    for j in range(len(FINE_ROLES)):
+        best, best_t = -1.0, 1.0
+        for cut in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3):
+            trial = thresholds.copy()
+            trial[j] = cut
+            emr = np.mean([frozenset(decide(pm[r], pf[r], trial).fine) == gold[r] for r in range(len(idx))])
+            if emr > best + 1e-9:
+                best, best_t = float(emr), cut
+        thresholds[j] = best_t
+    return pm, pf, thresholds
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_framing_folds_probabilities_and_cut_offs_unchanged(seed: int) -> None:
+    from narrascope.analyze.framing import FINE_ROLES, PARENT
+    from narrascope.train.framing import MentionTable, out_of_fold, tune_thresholds
+
+    rng = np.random.default_rng(seed)
+    doc = [f"EN_{int(rng.integers(0, 14))}" for _ in range(70)]
+    x = rng.normal(size=(70, 6)).astype(np.float32)
+    main = rng.integers(0, 3, size=70)
+    fine = np.zeros((70, len(FINE_ROLES)), dtype=int)
+    x[:, 1] *= 4.0
+    for r in range(70):  # the first fine role of the main role, and the second where x[:, 1] says so
+        mine = [j for j, p in enumerate(PARENT) if p == main[r]]
+        fine[r, mine[0]] = 1
+        fine[r, mine[1]] = int(x[r, 1] > 0)
+    t = MentionTable(x, main, fine, doc, ["en"] * 70, [("f", str(r), "0", "1") for r in range(70)])
+    rows = rng.random(70) < 0.8
+    old_pm, old_pf, old = _old_framing_tune_thresholds(t, rows, 0.5)
+    idx = np.flatnonzero(rows)
+    pm, pf = out_of_fold(t, idx, key_folds([doc[i] for i in idx], 4), 0.5, "multi")
+    assert np.array_equal(pm, old_pm) and np.array_equal(pf, old_pf)
+    new = tune_thresholds(t, rows, 0.5)
+    assert new.dtype == old.dtype and np.array_equal(new, old)
+    assert (new < 1.0).any()  # some cut-off was tuned, so the comparison saw the search
