@@ -319,3 +319,77 @@ def test_framing_folds_probabilities_and_cut_offs_unchanged(seed: int) -> None:
     new = tune_thresholds(t, rows, 0.5)
     assert new.dtype == old.dtype and np.array_equal(new, old)
     assert (new < 1.0).any()  # some cut-off was tuned, so the comparison saw the search
+
+
+def _old_techniques_oof_thresholds(examples: Any, space: str, labels: Any, hp: Any) -> Any:
+    from narrascope.train.techniques import fit_head, paragraph_gold, paragraph_scores
+
+    folds = min(hp.folds, len(examples))
+    scores, gold = [], []
+    for k in range(folds):
+        train = [e for i, e in enumerate(examples) if i % folds != k]
+        test = [e for i, e in enumerate(examples) if i % folds == k]
+        head = fit_head(train, space, labels, hp)
+        for e in test:
+            scores.append(paragraph_scores(e, head.scores(e.x, e.lex)))
+            gold.append(paragraph_gold(e, labels))
+    return np.vstack(scores), np.vstack(gold)
+
+
+def _old_techniques_tune_thresholds(scores: Any, gold: Any, passes: int = 3) -> Any:
+    grid = np.unique(np.concatenate([np.linspace(0.02, 0.9, 45), [0.95, 0.99, 1.01]])).astype(np.float32)
+    n = scores.shape[1]
+    counts = np.zeros((n, len(grid), 3))
+    for j in range(n):
+        pred = scores[:, j][:, None] >= grid[None, :]
+        g = gold[:, j][:, None]
+        counts[j] = np.stack([(pred & g).sum(0), (pred & ~g).sum(0), (~pred & g).sum(0)], axis=1)
+    choice = np.full(n, int(np.searchsorted(grid, 0.5)))
+    for _ in range(passes):
+        for j in range(n):
+            rest = sum(counts[k, choice[k]] for k in range(n) if k != j)
+            tot = rest[None, :] + counts[j]
+            f1 = 2 * tot[:, 0] / np.maximum(2 * tot[:, 0] + tot[:, 1] + tot[:, 2], 1e-9)
+            choice[j] = int(np.argmax(f1))
+    return np.asarray(grid[choice], dtype=np.float32)
+
+
+def test_techniques_out_of_fold_thresholds_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    from narrascope.datasets.spans import GoldSpan, SpanDoc
+    from narrascope.train import techniques as T
+    from narrascope.types import Article
+
+    rng = np.random.default_rng(7)
+    labels = ["Loaded_Language", "Doubt", "Repetition"]
+    words = ["the", "river", "council", "lied", "again", "traitors", "never", "port", "boats", "rain"]
+    golds = []
+    for d in range(11):
+        paras = [" ".join(rng.choice(words, size=7)).capitalize() + "." for _ in range(4)]
+        text = "\n".join(paras)
+        spans, lines, pos = [], [], 0
+        for n, p in enumerate(paras, 1):
+            tags = tuple(lab for lab in labels if rng.random() < 0.4)
+            spans += [GoldSpan(lab, pos, pos + len(p)) for lab in tags]
+            lines.append((n, tags))
+            pos += len(p) + 1
+        golds.append(SpanDoc(Article(text=text, id=f"EN_{d}", lang="en"), tuple(spans), tuple(lines)))
+
+    def encode(space: str, sentences: Any) -> Any:  # random sentence vectors, fixed by the text
+        return np.array(
+            [np.random.default_rng(sum(map(ord, s))).normal(size=8) for s in sentences], dtype=np.float32
+        )
+
+    examples = T.build_examples(golds, labels, lambda s: None, encode, buckets=256)
+    hp = T.Hyper(buckets=256, folds=4)
+    old_scores, old_gold = _old_techniques_oof_thresholds(examples, "multi", labels, hp)
+    old = _old_techniques_tune_thresholds(old_scores, old_gold)
+    assert np.array_equal(T.tune_thresholds(old_scores, old_gold), old)
+    assert np.array_equal(T.oof_thresholds(examples, "multi", labels, hp), old)
+    rng2 = np.random.default_rng(1)  # the tuning alone, on scores where the cut-offs matter
+    scores = rng2.random((200, 5)).astype(np.float32)
+    gold = scores + rng2.normal(scale=0.3, size=(200, 5)) > 0.6
+    assert np.array_equal(T.tune_thresholds(scores, gold), _old_techniques_tune_thresholds(scores, gold))
+    seen: list[Any] = []
+    monkeypatch.setattr(T, "tune_thresholds", lambda s, g: seen.append((s, g)) or old)
+    T.oof_thresholds(examples, "multi", labels, hp)  # the out-of-fold paragraph scores, in the old order
+    assert np.array_equal(seen[0][0], old_scores) and np.array_equal(seen[0][1], old_gold)
