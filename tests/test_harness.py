@@ -393,3 +393,44 @@ def test_techniques_out_of_fold_thresholds_unchanged(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(T, "tune_thresholds", lambda s, g: seen.append((s, g)) or old)
     T.oof_thresholds(examples, "multi", labels, hp)  # the out-of-fold paragraph scores, in the old order
     assert np.array_equal(seen[0][0], old_scores) and np.array_equal(seen[0][1], old_gold)
+
+
+def _old_tagger_blocks_split(
+    ids: list[str], langs: list[str], blocks: int, block: int
+) -> tuple[list[int], list[int]]:
+    """``train.tagger.blocks_split`` before the harness, over row indices."""
+    train: list[int] = []
+    held: list[int] = []
+    for lang in sorted(set(langs)):
+        members = sorted((i for i in range(len(ids)) if langs[i] == lang), key=lambda i: natural_key(ids[i]))
+        n = len(members)
+        lo, hi = round(n * block / blocks), round(n * (block + 1) / blocks)
+        held.extend(members[lo:hi])
+        train.extend(members[:lo] + members[hi:])
+    return train, held
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_tagger_blocks_keep_their_split(seed: int) -> None:
+    from narrascope.train.tagger import blocks_split
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 40))
+    ids = _ids(rng, n)
+    langs = [str(v) for v in rng.choice(["en", "fr", "ru"], size=n)]
+    golds = [_Gold(_Art(i, g)) for i, g in zip(ids, langs, strict=True)]
+    for blocks, block in ((4, 3), (4, 0), (3, 1), (5, 2)):
+        old_train, old_held = _old_tagger_blocks_split(ids, langs, blocks, block)
+        train, held = blocks_split(golds, blocks, block)  # type: ignore[arg-type]
+        assert [g.article.id for g in train] == [ids[i] for i in old_train]
+        assert [g.article.id for g in held] == [ids[i] for i in old_held]
+
+
+class _Art:
+    def __init__(self, id: str, lang: str) -> None:
+        self.id, self.lang = id, lang
+
+
+class _Gold:
+    def __init__(self, article: _Art) -> None:
+        self.article = article
