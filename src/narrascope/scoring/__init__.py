@@ -20,6 +20,7 @@ from narrascope.scoring.semeval2023 import (
 from narrascope.scoring.semeval2025 import (
     Narratives,
     Roles,
+    per_document_f1,
     read_2025_st1,
     read_2025_st2,
     score_2025_st1,
@@ -42,6 +43,7 @@ __all__ = [
     "ScoreReport",
     "evaluate",
     "merge_overlapping",
+    "per_document_f1",
     "read_2023_st1",
     "read_2023_st2",
     "read_2023_st3",

@@ -14,7 +14,7 @@ predictions in the gold (mentions) file's order.
 from __future__ import annotations
 
 import csv
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -125,11 +125,12 @@ def read_2025_st1(path: PathLike) -> Keyed[MentionKey, Roles]:
 # ---------------------------------------------------------------------------------------------- subtask 2
 
 
-def _samples_f1(
-    gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]], classes: Sequence[str]
+def per_document_f1(
+    gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]], classes: Iterable[str]
 ) -> list[float]:
     """Per-document binary F1 of the one-hot vectors over ``classes`` (labels outside ``classes`` dropped),
-    ``zero_division=0``: a document with no gold and no predicted class scores 0."""
+    ``zero_division=0``: a document with no gold and no predicted class scores 0. Their mean is the
+    subtask-2 samples-F1 (``score_2025_st2`` passes the official class lists)."""
     known = set(classes)
     out = []
     for g_labels, p_labels in zip(gold, pred, strict=False):
@@ -160,8 +161,10 @@ def score_2025_st2(gold: Mapping[K, Narratives], pred: Mapping[K, Narratives]) -
             raise MismatchError("pred", f"id {extra[0]!r} is not in the gold file", extra[0])
         raise MismatchError("pred", f"id {missing[0]!r} of the gold file has no prediction", missing[0])
     g_docs, p_docs = list(gold.values()), list(pred.values())
-    coarse = np.array(_samples_f1([d.coarse for d in g_docs], [d.coarse for d in p_docs], NARRATIVES_2025))
-    fine = np.array(_samples_f1([d.fine for d in g_docs], [d.fine for d in p_docs], SUBNARRATIVES_2025))
+    coarse = np.array(
+        per_document_f1([d.coarse for d in g_docs], [d.coarse for d in p_docs], NARRATIVES_2025)
+    )
+    fine = np.array(per_document_f1([d.fine for d in g_docs], [d.fine for d in p_docs], SUBNARRATIVES_2025))
     metrics = {
         "F1@coarse": float(coarse.mean()),
         "F1@coarse sd": float(coarse.std()),

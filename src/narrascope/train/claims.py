@@ -24,8 +24,19 @@ from narrascope.analyze.claims import LABEL
 from narrascope.analyze.heads import LinearHead
 from narrascope.analyze.lexical import BUCKETS, hashed_ngrams
 from narrascope.datasets.checkthat import CheckworthySentence, find_split, read_tsv
-from narrascope.datasets.split import natural_key
 from narrascope.scoring.checkthat import score_checkthat
+from narrascope.train.harness import (
+    Fold,
+    best_cut,
+    binary_f1,
+    held_out,
+    id_blocks,
+    mean_sd,
+    out_of_block,
+    retrain,
+    terms,
+)
+from narrascope.train.harness import write_card as card
 from narrascope.train.job import TrainJob
 from narrascope.types import InputError
 
@@ -54,13 +65,12 @@ class ClaimsReport:
     out: Path | None = None
 
     def figures(self) -> dict[str, Any]:
+        mean, sd = mean_sd(self.blocks)
         return {
             "blocks_f1": [round(v, 4) for v in self.blocks],
-            "blocks_f1_mean": round(float(np.mean(self.blocks)), 4) if self.blocks else None,
-            "blocks_f1_sd": round(float(np.std(self.blocks)), 4) if self.blocks else None,
-            "blocks_always_yes_f1_mean": round(float(np.mean(self.blocks_baseline)), 4)
-            if self.blocks_baseline
-            else None,
+            "blocks_f1_mean": mean,
+            "blocks_f1_sd": sd,
+            "blocks_always_yes_f1_mean": mean_sd(self.blocks_baseline)[0],
             "dev": {k: round(v, 4) for k, v in self.dev.items()},
         }
 
@@ -90,11 +100,7 @@ def _fit(design: Any, y: npt.NDArray[np.bool_], c: float) -> Any:
 
 def block_of(ids: Sequence[str], blocks: int) -> npt.NDArray[np.int_]:
     """The block of each row: rows in natural id order, cut into ``blocks`` contiguous runs."""
-    order = sorted(range(len(ids)), key=lambda i: natural_key(ids[i]))
-    out = np.zeros(len(ids), dtype=int)
-    for rank, i in enumerate(order):
-        out[i] = rank * blocks // len(ids)
-    return out
+    return id_blocks(ids, blocks)
 
 
 def platt(logits: npt.NDArray[np.float64], y: npt.NDArray[np.bool_]) -> tuple[float, float]:
@@ -106,14 +112,12 @@ def platt(logits: npt.NDArray[np.float64], y: npt.NDArray[np.bool_]) -> tuple[fl
 
 
 def best_threshold(p: npt.NDArray[np.float64], y: npt.NDArray[np.bool_]) -> float:
+    """The cut-off of 0.05 .. 0.95 (steps of 0.01) with the best positive-class F1 (ties: nearest 0.5)."""
     grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    return float(max(grid, key=lambda t: (_f1(y, p >= t), -abs(t - 0.5))))
+    return float(best_cut(grid, lambda t: _f1(y, p >= t), prefer=0.5))
 
 
-def _f1(y: npt.NDArray[np.bool_], pred: npt.NDArray[np.bool_]) -> float:
-    tp = float(np.sum(y & pred))
-    den = float(y.sum() + pred.sum())
-    return 2 * tp / den if den else 0.0
+_f1 = binary_f1  # the positive-class F1, under the name the bench scripts import
 
 
 def calibration_error(p: npt.NDArray[np.float64], y: npt.NDArray[np.bool_], bins: int = 10) -> float:
@@ -136,14 +140,16 @@ def _sigmoid(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 def _held_out(
     design: Any, y: npt.NDArray[np.bool_], blocks: npt.NDArray[np.int_], c: float, log: Log
 ) -> npt.NDArray[np.float64]:
-    logits = np.zeros(len(y))
-    for b in sorted(set(blocks.tolist())):
-        test = blocks == b
-        if len(set(y[~test].tolist())) < 2:
-            raise InputError("training data", f"block {b}: the other blocks hold one class only")
-        logits[test] = _fit(design[~test], y[~test], c).decision_function(design[test])
-        log(f"  block {b + 1}: held-out logits for {int(test.sum())} sentences")
-    return logits
+    def logits(fold: Fold) -> npt.NDArray[np.float64]:
+        if len(set(y[fold.train].tolist())) < 2:
+            raise InputError("training data", f"block {fold.block}: the other blocks hold one class only")
+        out: npt.NDArray[np.float64] = _fit(design[fold.train], y[fold.train], c).decision_function(
+            design[fold.test]
+        )
+        log(f"  block {fold.block + 1}: held-out logits for {int(fold.test.sum())} sentences")
+        return out
+
+    return out_of_block(blocks, logits, dtype=np.float64)
 
 
 def train_claims(
@@ -173,8 +179,8 @@ def train_claims(
     report.platt = platt(logits, y)
     p = _sigmoid(report.platt[0] * logits + report.platt[1])
     report.threshold = best_threshold(p, y)
-    for b in sorted(set(block.tolist())):
-        m = block == b
+    for fold in held_out(block):
+        m = fold.test
         report.blocks.append(_f1(y[m], p[m] >= report.threshold))
         report.blocks_baseline.append(_f1(y[m], np.ones(int(m.sum()), dtype=bool)))
     log(f"  blocks F1 {np.mean(report.blocks):.4f} ± {np.std(report.blocks):.4f} at {report.threshold:.2f}")
@@ -280,11 +286,12 @@ def write_card(folder: Path, report: ClaimsReport, info: dict[str, Any]) -> None
     f = report.figures()
     dev = f["dev"]
     blocks = ", ".join(f"{v:.3f}" for v in f["blocks_f1"])
-    (folder / "MODEL_CARD.md").write_text(
+    card(
+        folder,
         "# claims head (check-worthiness)\n\n"
         "Logistic head over a sentence's multilingual USE vector (`multi`, the shared encoder pass) and its "
         "hashed word unigrams and bigrams; one label, `check-worthy`, with a Platt-calibrated score.\n\n"
-        f"## Data and terms\n{TERMS}\n\n"
+        f"{terms(TERMS)}"
         f"## Validation (F1 of the positive class)\n\n"
         f"- {len(f['blocks_f1'])} contiguous blocks of the training sentences held out in turn: "
         f"{blocks} (mean {f['blocks_f1_mean']}, sd {f['blocks_f1_sd']}; always Yes "
@@ -295,12 +302,11 @@ def write_card(folder: Path, report: ClaimsReport, info: dict[str, Any]) -> None
         f"F1 {dev.get('F1_at_0.5')} at 0.5; always Yes {dev.get('always_yes_F1')}; calibration error "
         f"{dev.get('calibration_error')}\n\n"
         "The committed head is fitted on all the training sentences.\n\n"
-        "## Retrain\n`narrascope train claims --data ../shared/datasets`\n\n"
+        f"{retrain('claims')}"
         "## Limits\nTrained on English transcripts of US political debates and speeches; news "
         "prose, other topics and other languages are outside that. Other languages are scored through the "
         "multilingual vectors, but the n-gram half of the features is English, and findings say so. A score "
         "is the share of similar training sentences labelled check-worthy, not a verdict on truth.\n",
-        encoding="utf-8",
     )
 
 

@@ -37,6 +37,17 @@ from narrascope.entities.finders import find_mentions
 from narrascope.entities.grouping import canonical_names
 from narrascope.extract import prepare
 from narrascope.pipeline import FeatureCache
+from narrascope.train.harness import (
+    Fold,
+    best_cut,
+    first_n,
+    key_folds,
+    out_of_block,
+    per_language,
+    retrain,
+    terms,
+)
+from narrascope.train.harness import write_card as card
 from narrascope.train.job import TrainJob
 from narrascope.train.mentions import DocTokens, train_tagger
 
@@ -174,28 +185,47 @@ def tune_thresholds(
     t: MentionTable, rows: npt.NDArray[np.bool_], c: float, folds: int = 4, space: str = SPACE
 ) -> Matrix:
     """Per fine role, the cut-off above which it joins the best fine role, maximising the exact match ratio
-    on out-of-fold predictions (folds by document)."""
+    on out-of-fold predictions (folds by document: the sorted document ids dealt out in turn)."""
     idx = np.flatnonzero(rows)
-    docs = sorted({t.doc[i] for i in idx})
-    fold_of = {d: k % folds for k, d in enumerate(docs)}
-    pm = np.zeros((len(idx), len(MAIN_ROLES)), dtype=np.float32)
-    pf = np.zeros((len(idx), len(FINE_ROLES)), dtype=np.float32)
-    for k in range(folds):
-        test = np.array([fold_of[t.doc[i]] == k for i in idx])
-        model = fit_model(t.x[idx[~test]], t.main[idx[~test]], t.fine[idx[~test]], c, space)
-        pm[test], pf[test] = model.probabilities(t.x[idx[test]])
+    pm, pf = out_of_fold(t, idx, key_folds([t.doc[i] for i in idx], folds), c, space)
     gold = [frozenset(np.flatnonzero(t.fine[i])) for i in idx]
     thresholds = np.ones(len(FINE_ROLES), dtype=np.float32)
     for j in range(len(FINE_ROLES)):
-        best, best_t = -1.0, 1.0
-        for cut in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3):
-            trial = thresholds.copy()
-            trial[j] = cut
-            emr = np.mean([frozenset(decide(pm[r], pf[r], trial).fine) == gold[r] for r in range(len(idx))])
-            if emr > best + 1e-9:
-                best, best_t = float(emr), cut
-        thresholds[j] = best_t
+        thresholds[j] = best_cut(CUTS, _emr_with(pm, pf, gold, thresholds, j), margin=1e-9)
     return thresholds
+
+
+CUTS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3)  # a fine role's cut-offs tried, from the strictest
+
+
+def out_of_fold(
+    t: MentionTable, idx: npt.NDArray[np.int_], fold: npt.NDArray[np.int_], c: float, space: str
+) -> tuple[Matrix, Matrix]:
+    """(main-role, fine-role) probabilities of the mentions ``idx``, each from the model fitted without
+    its fold."""
+
+    def predict(f: Fold) -> Matrix:
+        train, test = idx[f.train], idx[f.test]
+        pm, pf = fit_model(t.x[train], t.main[train], t.fine[train], c, space).probabilities(t.x[test])
+        return np.hstack([pm, pf])
+
+    both = out_of_block(fold, predict, width=(len(MAIN_ROLES) + len(FINE_ROLES),))
+    return both[:, : len(MAIN_ROLES)], both[:, len(MAIN_ROLES) :]
+
+
+def _emr_with(
+    pm: Matrix, pf: Matrix, gold: Sequence[frozenset[Any]], thresholds: Matrix, j: int
+) -> Callable[[float], float]:
+    """The exact match ratio as a function of fine role ``j``'s cut-off, the others as ``thresholds``."""
+
+    def emr(cut: float) -> float:
+        trial = thresholds.copy()
+        trial[j] = cut
+        return float(
+            np.mean([frozenset(decide(pm[r], pf[r], trial).fine) == gold[r] for r in range(len(pm))])
+        )
+
+    return emr
 
 
 def evaluate(
@@ -212,10 +242,7 @@ def evaluate(
 
     pm, pf = model.probabilities(t.x)
     out: dict[str, dict[str, float]] = {}
-    for lang in [*sorted(set(t.lang)), "all"]:
-        sel = [i for i in np.flatnonzero(rows) if lang == "all" or t.lang[i] == lang]
-        if not sel:
-            continue
+    for lang, sel in per_language(t.lang, rows):
         gold = {t.keys[i]: _roles(t.main[i], np.flatnonzero(t.fine[i])) for i in sel}
         pred = {}
         for i in sel:
@@ -314,8 +341,7 @@ def _info(report: FramingReport, limit: int | None, c: float, space: str = SPACE
     load = report.load or LoadReport()
     return {
         "task": "SemEval-2025 Task 10 subtask 1 (entity framing)",
-        "training_data": "semeval2025_task10 train, bg en hi pt ru"
-        + (f" (first {limit}/lang)" if limit else ""),
+        "training_data": "semeval2025_task10 train, bg en hi pt ru" + first_n(limit, "/lang"),
         "validation_split": "per language, the highest 25% of document ids (later collection batches)",
         "validation": report.validation,
         "offsets": {
@@ -339,6 +365,7 @@ _V2_FEATURES = (
     "mention (one reader pass per article, shared with techniques.v2). "
 )
 
+_V2_RETRAIN = " (reads with the shipped reader; retrain after the reader changes)"
 _V1_LIMITS = "features are sentence-level, so two entities in one sentence share most of their context. "
 _V2_LIMITS = (
     "two entities in one sentence share their sentence features and differ by their own tokens and window. "
@@ -376,7 +403,8 @@ def write_card(folder: Path, report: FramingReport, space: str = SPACE) -> None:
         for k, v in report.validation.items()
     )
     v2 = space == READER_SPACES
-    (folder / "MODEL_CARD.md").write_text(
+    card(
+        folder,
         f"# framing{'-reader' if v2 else ''}: entity roles (SemEval-2025 Task 10 subtask 1)\n\n"
         "Per entity mention: a softmax head for the main role (Protagonist, Antagonist, Innocent) and one "
         "sigmoid per fine role (22), over features built from the shared multilingual sentence embeddings "
@@ -386,7 +414,7 @@ def write_card(folder: Path, report: FramingReport, space: str = SPACE) -> None:
         f"{_V2_FEATURES if v2 else ''}Decoding: the fine role with the best "
         "p(its main role) x p(it), its main role, and further fine roles of that main role whose score "
         "passes a cut-off tuned on out-of-fold predictions.\n\n"
-        f"## Data and terms\n{TERMS}\n\n"
+        f"{terms(TERMS)}"
         f"## Validation (official scorer; by-id split: top 25% of ids per language, {report.n_train} train / "
         f"{report.n_val} validation mentions; majority = Antagonist + the most frequent fine role)\n\n"
         "| language | mentions | EMR | Antagonist EMR | main-role acc. | Antagonist main | language majority "
@@ -394,15 +422,14 @@ def write_card(folder: Path, report: FramingReport, space: str = SPACE) -> None:
         "|---|---|---|---|---|---|---|\n"
         f"{rows}\n\n{_finding_section(report)}"
         "The committed model is then refit on all the training mentions.\n\n"
-        f"## Retrain\n`narrascope train {'framing' if v2 else 'framing.v1'} --data ../shared/datasets`"
-        f"{' (reads with the shipped reader; retrain after the reader changes)' if v2 else ''}\n\n"
+        f"{retrain('framing' if v2 else 'framing.v1', _V2_RETRAIN if v2 else '')}"
         "## Limits\nThe multilingual encoder is not aligned for Hindi (and Ukrainian); "
         f"{_V2_LIMITS if v2 else _V1_LIMITS}"
         "Trained on 2022-2024 news about the war in Ukraine and climate change. The issue's targets (English "
         "exact match 0.45, main-role accuracy 0.90) are not met; published systems built on large language "
         "models report main-role accuracy 0.84-0.89 and exact match 0.35-0.41 on this subtask. Validation on "
         "four blocks of document ids, the experiments tried and those not kept: docs/experiments.md "
-        "(`python bench/framing_reader.py`).\n"
+        "(`python bench/framing_reader.py`).\n",
     )
 
 

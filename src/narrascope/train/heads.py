@@ -22,6 +22,17 @@ from narrascope.pipeline import READER_SPACE, FeatureCache
 from narrascope.reader import get_reader
 from narrascope.reader.runtime import sentence_rows
 from narrascope.scoring._labels import FRAMES_2023
+from narrascope.train.harness import (
+    Fold,
+    first_n,
+    label_cuts,
+    out_of_block,
+    per_language,
+    retrain,
+    striped,
+    terms,
+)
+from narrascope.train.harness import write_card as card
 from narrascope.train.job import TrainJob
 
 GENRES = ["opinion", "reporting", "satire"]  # the committed model's label order
@@ -142,25 +153,14 @@ def fit_head(
 def tune_thresholds(
     spec: HeadSpec, x: npt.NDArray[np.float32], y: npt.NDArray[np.int_], space: str, c: float, folds: int = 4
 ) -> npt.NDArray[np.float32]:
-    """Per-label cut-offs maximising micro-F1 contribution on out-of-fold predictions of the training part."""
-    oof = np.zeros(y.shape, dtype=np.float32)
-    order = np.arange(len(y))
-    for k in range(folds):
-        test = order % folds == k
-        head = fit_head(spec, x[~test], y[~test], space, c)
-        oof[test] = head.scores(x[test])
-    grid = np.linspace(0.1, 0.9, 33)
-    best = np.full(y.shape[1], 0.5, dtype=np.float32)
-    for j in range(y.shape[1]):
-        f1s = [_f1(y[:, j], oof[:, j] >= t) for t in grid]
-        best[j] = grid[int(np.argmax(f1s))]
-    return best
+    """Per-label cut-offs maximising micro-F1 contribution on out-of-fold predictions of the training part
+    (every ``folds``-th document held out in turn)."""
 
+    def scores(fold: Fold) -> npt.NDArray[np.float32]:
+        return fit_head(spec, x[fold.train], y[fold.train], space, c).scores(x[fold.test])
 
-def _f1(gold: npt.NDArray[np.int_], pred: npt.NDArray[np.bool_]) -> float:
-    tp = float(np.sum(gold.astype(bool) & pred))
-    denom = float(gold.sum() + pred.sum())
-    return 2 * tp / denom if denom else 0.0
+    oof = out_of_block(striped(len(y), folds), scores, width=(y.shape[1],))
+    return label_cuts(oof, y, np.linspace(0.1, 0.9, 33))
 
 
 def predict_labels(head: LinearHead, x: npt.NDArray[np.float32]) -> list[list[str]]:
@@ -230,20 +230,16 @@ def _validate(
     mask: npt.NDArray[np.bool_],
 ) -> dict[str, float]:
     out: dict[str, float] = {}
-    langs = sorted({d.article.lang for d in docs})
-    for lang in [*langs, "all"]:
-        sel = [i for i, d in enumerate(docs) if mask[i] and (lang == "all" or d.article.lang == lang)]
-        if sel:
-            pred = predict_labels(head, x[sel])
-            out[lang] = round(score(spec, [list(docs[i].labels) for i in sel], pred), 4)
+    for lang, sel in per_language([d.article.lang for d in docs], mask):
+        pred = predict_labels(head, x[sel])
+        out[lang] = round(score(spec, [list(docs[i].labels) for i in sel], pred), 4)
     return out
 
 
 def _info(spec: HeadSpec, report: TrainReport, limit: int | None, c: float) -> dict[str, Any]:
     return {
         "task": f"SemEval-2023 Task 3 subtask {spec.subtask} ({spec.task})",
-        "training_data": "semeval2023_task3 train, languages en fr de it pl ru"
-        + (f" (first {limit}/lang)" if limit else ""),
+        "training_data": "semeval2023_task3 train, languages en fr de it pl ru" + first_n(limit, "/lang"),
         "validation_split": "per language, the highest 25% of document ids (later collection batches)",
         "validation_metric": spec.metric,
         "validation": report.validation,
@@ -256,17 +252,18 @@ def _info(spec: HeadSpec, report: TrainReport, limit: int | None, c: float) -> d
 
 def write_card(folder: Path, spec: HeadSpec, report: TrainReport) -> None:
     rows = "\n".join(f"| {k} | {v:.4f} |" for k, v in report.validation.items())
-    (folder / "MODEL_CARD.md").write_text(
+    card(
+        folder,
         f"# {spec.task} head\n\n"
         f"Linear head over mean+max pooled multilingual sentence embeddings; labels: "
         f"{', '.join(spec.labels)}.\n\n"
-        f"## Data and terms\n{TERMS}\n\n"
+        f"{terms(TERMS)}"
         f"## Validation ({spec.metric}, by-id split: the top 25% of ids per language, "
         f"{report.n_train} train / {report.n_val} validation documents)\n\n| language | {spec.metric} |\n"
         f"|---|---|\n{rows}\n\nThe committed model is then refit on all the training documents.\n\n"
-        f"## Retrain\n`narrascope train {spec.task} --data ../shared/datasets`\n\n"
+        f"{retrain(spec.task)}"
         f"## Limits\nDocument-level only; trained on news of 2020-2022 in six languages; satire is rare in "
-        f"the data and the hardest class.\n"
+        f"the data and the hardest class.\n",
     )
 
 

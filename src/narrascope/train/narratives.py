@@ -29,7 +29,10 @@ from narrascope.analyze.heads import LinearHead, pool
 from narrascope.analyze.narratives import TAXONOMY_FILE, NarrativeDetector, Rule
 from narrascope.datasets.semeval2025 import NarrativeDoc, load_narratives
 from narrascope.datasets.split import split_by_id
+from narrascope.scoring.semeval2025 import per_document_f1
 from narrascope.taxonomy import BUILTIN, Taxonomy, builtin_taxonomy, load_taxonomy
+from narrascope.train.harness import first_n, per_language, retrain, terms
+from narrascope.train.harness import write_card as card
 from narrascope.train.job import TrainJob
 from narrascope.train.narratives_fit import Fit as Fit  # re-exported: the model's pieces stay importable here
 from narrascope.train.narratives_fit import Settings, fit_linear, lexical_matrix, out_of_fold
@@ -95,8 +98,8 @@ def label_matrix(docs: Sequence[NarrativeDoc], taxonomy: Taxonomy) -> tuple[Labe
 
 # -- decisions and scores ------------------------------------------------------------------------------
 def doc_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
-    g, p = set(gold), set(pred)
-    return 2 * len(g & p) / (len(g) + len(p)) if g or p else 0.0
+    """One document's F1 of its label sets (the official subtask-2 scorer's, over the labels it holds)."""
+    return per_document_f1([gold], [pred], {*gold, *pred})[0]
 
 
 def predict_sets(detector: NarrativeDetector, rows: Array) -> list[tuple[list[str], list[str]]]:
@@ -120,10 +123,21 @@ def predict_sets(detector: NarrativeDetector, rows: Array) -> list[tuple[list[st
 def samples_f1(
     docs: Sequence[NarrativeDoc], pred: Sequence[tuple[list[str], list[str]]]
 ) -> tuple[float, float]:
-    """Mean per-document F1 of narratives (coarse) and subnarratives (fine)."""
-    coarse = [doc_f1(d.narratives, p[0]) for d, p in zip(docs, pred, strict=True)]
-    fine = [doc_f1(d.subnarratives, p[1]) for d, p in zip(docs, pred, strict=True)]
-    return float(np.mean(coarse)) if coarse else 0.0, float(np.mean(fine)) if fine else 0.0
+    """Mean per-document F1 of narratives (coarse) and subnarratives (fine): the official subtask-2
+    scorer's per-document F1 (``scoring.per_document_f1``) over every label the documents and predictions
+    hold. Not over the official class lists as ``score_2025_st2`` has them: those drop the gold labels
+    outside them (a few subnarratives of the training data), and a user's taxonomy has labels of its own."""
+    if len(docs) != len(pred):
+        raise ValueError(f"{len(docs)} documents, {len(pred)} predictions")
+    coarse = _mean_f1([d.narratives for d in docs], [p[0] for p in pred])
+    fine = _mean_f1([d.subnarratives for d in docs], [p[1] for p in pred])
+    return coarse, fine
+
+
+def _mean_f1(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> float:
+    vocabulary = {lab for labels in (*gold, *pred) for lab in labels}
+    scores = per_document_f1(gold, pred, vocabulary)
+    return float(np.mean(scores)) if scores else 0.0
 
 
 def _detector(
@@ -253,11 +267,7 @@ def evaluate(
         preds = predict_sets(detector, detector.head.scores(x, lex))
     other = detector.taxonomy.other
     out: dict[str, dict[str, float]] = {}
-    langs = sorted({d.article.lang for d in docs})
-    for lang in [*langs, "all"]:
-        sel = [i for i, d in enumerate(docs) if lang == "all" or d.article.lang == lang]
-        if not sel:
-            continue
+    for lang, sel in per_language([d.article.lang for d in docs]):
         gold = [docs[i] for i in sel]
         c, f = samples_f1(gold, [preds[i] for i in sel])
         bc, bf = samples_f1(gold, [([other], [other])] * len(sel))
@@ -366,7 +376,7 @@ def _info(
         "training_data": (
             "semeval2025_task10 train, bg en hi pt ru" if tax.name == BUILTIN else "user-labelled documents"
         )
-        + (f" (first {limit} per language)" if limit else ""),
+        + first_n(limit, " per language"),
         "validation_split": "per language, the highest 25% of document ids (later collection batches)",
         "validation_metric": "samples-F1 coarse (narratives) / fine (subnarratives)",
         "validation": report.validation,
@@ -401,7 +411,7 @@ def _table(rows: dict[str, dict[str, float]]) -> str:
 
 def write_card(folder: Path, taxonomy: Taxonomy, report: TrainReport, settings: Settings) -> None:
     lolo = f"\n\n## Leave one language out\n\n{_table(report.lolo)}" if report.lolo else ""
-    terms = TERMS if taxonomy.name == BUILTIN else "Trained on the user's own labelled documents."
+    data_terms = TERMS if taxonomy.name == BUILTIN else "Trained on the user's own labelled documents."
     lexical = (
         f" and the lower-cased word unigrams and bigrams of the whole text, hashed (CRC-32) into "
         f"{settings.buckets} buckets, that block weighted {settings.lexical_weight} and its weights stored "
@@ -415,7 +425,8 @@ def write_card(folder: Path, taxonomy: Taxonomy, report: TrainReport, settings: 
         if settings.buckets
         else ""
     )
-    (folder / "MODEL_CARD.md").write_text(
+    card(
+        folder,
         f"# narratives model ({taxonomy.name} taxonomy)\n\n"
         f"Joint multi-label logistic regression over mean+max pooled `{settings.space}` sentence embeddings, "
         f"a one-hot of the training languages{lexical} (C={settings.c}, balanced class weights); decoding "
@@ -423,17 +434,17 @@ def write_card(folder: Path, taxonomy: Taxonomy, report: TrainReport, settings: 
         f"Hierarchy-consistent decoding: a "
         f"subnarrative only under a chosen narrative, `<narrative>: Other` when no child fits, `Other` "
         f"when no "
-        f"narrative does.\n\n## Data and terms\n{terms}\n\n"
+        f"narrative does.\n\n{terms(data_terms)}"
         f"## Validation (samples-F1, by-id split: the top 25% of ids per language; {report.n_train} train / "
         f"{report.n_val} validation documents)\n\n{_table(report.validation)}{lolo}\n\n"
         f"The committed model is then refit on all the training documents. Read these figures as optimistic: "
         f"held-out test documents come from other sources and months.\n\n"
-        f"## Retrain\n`narrascope train narratives --data ../shared/datasets`\n\n"
+        f"{retrain('narratives')}"
         f"## Limits\nDocument-level; news of 2022-2024 on the Ukraine war and climate change only. "
         f"USE-multilingual "
         f"does not cover bg or hi, so those rely on weakly aligned vectors. Rare subnarratives (fewer "
         f"than two "
-        f"training documents) are never predicted.{lexical_limit}\n"
+        f"training documents) are never predicted.{lexical_limit}\n",
     )
 
 

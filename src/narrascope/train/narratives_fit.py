@@ -16,6 +16,7 @@ import numpy.typing as npt
 from narrascope.analyze.heads import dequantize_rows, quantize_rows
 from narrascope.analyze.lexical import hashed_ngrams
 from narrascope.datasets.semeval2025 import NarrativeDoc
+from narrascope.train.harness import Fold, out_of_block, striped
 
 Array = npt.NDArray[np.float32]
 Labels = npt.NDArray[np.int_]
@@ -122,10 +123,12 @@ def select_rows(lex: Any, sel: npt.NDArray[np.bool_]) -> Any:
 
 
 def out_of_fold(x: Array, y: Labels, settings: Settings, lex: Any = None) -> Array:
-    oof = np.zeros(y.shape, dtype=np.float32)
-    fold = np.arange(len(y)) % settings.folds
-    for k in range(settings.folds):
-        test = fold == k
-        fit = fit_linear(x[~test], y[~test], settings.c, select_rows(lex, ~test), settings.lexical_weight)
-        oof[test] = probabilities(fit, x[test], select_rows(lex, test))
-    return oof
+    """The probabilities of each document from the regression fitted without its fold (every
+    ``settings.folds``-th document held out in turn)."""
+
+    def predict(fold: Fold) -> Array:
+        train, test = fold.train, fold.test
+        fit = fit_linear(x[train], y[train], settings.c, select_rows(lex, train), settings.lexical_weight)
+        return probabilities(fit, x[test], select_rows(lex, test))
+
+    return out_of_block(striped(len(y), settings.folds), predict, width=(y.shape[1],))

@@ -297,20 +297,14 @@ def token_probs(
 
 def blocks_split(golds: Sequence[SpanDoc], blocks: int, block: int) -> tuple[list[SpanDoc], list[SpanDoc]]:
     """(train, held out): per language, ids in id order cut into ``blocks`` runs; run ``block`` held out.
-    With 4 blocks, block 3 is the by-id split (the highest 25% of each language's ids)."""
-    from narrascope.datasets.split import natural_key
+    With 4 blocks, block 3 is the by-id split (the highest 25% of each language's ids). Both lists run
+    language by language (sorted), in id order."""
+    from narrascope.train.harness import id_blocks, natural_order
 
-    train: list[SpanDoc] = []
-    held: list[SpanDoc] = []
-    for lang in sorted({g.article.lang for g in golds}):
-        members = sorted(
-            (g for g in golds if g.article.lang == lang), key=lambda g: natural_key(g.article.id)
-        )
-        n = len(members)
-        lo, hi = round(n * block / blocks), round(n * (block + 1) / blocks)
-        held.extend(members[lo:hi])
-        train.extend(members[:lo] + members[hi:])
-    return train, held
+    ids, langs = [g.article.id for g in golds], [g.article.lang for g in golds]
+    of = id_blocks(ids, blocks, langs, rounding="round")
+    order = natural_order(ids, langs)
+    return [golds[i] for i in order if of[i] != block], [golds[i] for i in order if of[i] == block]
 
 
 def split(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from narrascope.analyze.techniques import (
     space_for,
 )
 from narrascope.datasets.spans import SpanDoc, load_st3
+from narrascope.train.harness import held_out, micro_cuts, striped
 from narrascope.train.job import TrainJob
 from narrascope.train.techniques_fit import MAX_SLOPE as MAX_SLOPE  # re-exported: the solvers stay here too
 from narrascope.train.techniques_fit import Hyper, fit_joint, fit_linear
@@ -202,22 +204,7 @@ def paragraph_gold(e: Example, labels: Sequence[str]) -> npt.NDArray[np.bool_]:
 
 def tune_thresholds(scores: Matrix, gold: npt.NDArray[np.bool_], passes: int = 3) -> npt.NDArray[np.float32]:
     """Per-technique cut-offs maximising paragraph micro-F1 (coordinate ascent over the techniques)."""
-    grid = np.unique(np.concatenate([np.linspace(0.02, 0.9, 45), [0.95, 0.99, 1.01]])).astype(np.float32)
-    n = scores.shape[1]
-    # counts[j][g] = (tp, fp, fn) of technique j at grid point g
-    counts = np.zeros((n, len(grid), 3))
-    for j in range(n):
-        pred = scores[:, j][:, None] >= grid[None, :]
-        g = gold[:, j][:, None]
-        counts[j] = np.stack([(pred & g).sum(0), (pred & ~g).sum(0), (~pred & g).sum(0)], axis=1)
-    choice = np.full(n, int(np.searchsorted(grid, 0.5)))
-    for _ in range(passes):
-        for j in range(n):
-            rest = sum(counts[k, choice[k]] for k in range(n) if k != j)
-            tot = rest[None, :] + counts[j]
-            f1 = 2 * tot[:, 0] / np.maximum(2 * tot[:, 0] + tot[:, 1] + tot[:, 2], 1e-9)
-            choice[j] = int(np.argmax(f1))
-    return np.asarray(grid[choice], dtype=np.float32)
+    return micro_cuts(scores, gold, passes)
 
 
 def oof_thresholds(
@@ -228,11 +215,9 @@ def oof_thresholds(
     if folds < 2:
         return np.full(len(labels), 0.5, dtype=np.float32)
     scores, gold = [], []
-    for k in range(folds):
-        train = [e for i, e in enumerate(examples) if i % folds != k]
-        test = [e for i, e in enumerate(examples) if i % folds == k]
-        head = fit_head(train, space, labels, hp)
-        for e in test:
+    for fold in held_out(striped(len(examples), folds)):
+        head = fit_head(list(compress(examples, fold.train)), space, labels, hp)
+        for e in compress(examples, fold.test):
             scores.append(paragraph_scores(e, head.scores(e.x, e.lex)))
             gold.append(paragraph_gold(e, labels))
     return tune_thresholds(np.vstack(scores), np.vstack(gold))
