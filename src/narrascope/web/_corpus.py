@@ -99,7 +99,8 @@ async def articles_json(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Any:
-    return await run_in_threadpool(corpus_of(request).articles, flt, limit, offset)
+    listing = await run_in_threadpool(corpus_of(request).articles, flt, limit, offset)
+    return {**listing.to_dict(), "filter": flt.to_dict()}
 
 
 @api_router.get("/articles/{article_id}", summary="A stored article's analysis (the analysis JSON)")
