@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from narrascope.corpus import REPORT_CSS, CorpusSummary, report_body
 from narrascope.store import ArticlePage, CorpusFilter, Facets
 from narrascope.web._pages import Page, Site, esc, layout
 
@@ -28,16 +29,18 @@ def filter_form(action: str, flt: CorpusFilter, facets: Facets) -> str:
     )
 
 
-def corpus_page(site: Site, flt: CorpusFilter, facets: Facets, body: str, style: str, *, twin: str) -> Page:
-    """``body`` and ``style`` are the corpus report's own (escaped by its renderer)."""
+def corpus_page(site: Site, flt: CorpusFilter, facets: Facets, summary: CorpusSummary, *, twin: str) -> Page:
+    """The corpus report's body and stylesheet (escaped by its renderer) below the filter form: the same
+    ``summary`` as the JSON twin lists."""
     query = urlencode({k: v for k, v in flt.to_dict().items() if v})
     main = (
         '<main class="corpus"><h1>Corpus</h1>'
         + filter_form("/corpus", flt, facets)
         + f'<p><a href="/articles{"?" + esc(query) if query else ""}">List these articles</a> · '
-        f'<a href="{esc(twin)}">JSON</a></p>' + f'<div class="corpus-report">{body}</div></main>'
+        f'<a href="{esc(twin)}">JSON</a></p>'
+        + f'<div class="corpus-report">{report_body(summary)}</div></main>'
     )
-    return layout(site, "Narrascope: corpus", main, twin=twin, style=style)
+    return layout(site, "Narrascope: corpus", main, twin=twin, style=REPORT_CSS)
 
 
 def article_list_page(
