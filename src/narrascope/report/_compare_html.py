@@ -5,6 +5,7 @@ stylesheet is allowed by its hash."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from narrascope.report._article import esc
 from narrascope.report._common import info
@@ -25,12 +26,32 @@ def compare_csp(style: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ComparisonParts:
+    """The parts of the comparison page: HTML with every text escaped, except ``title`` (plain text);
+    ``style`` is the source of its one stylesheet."""
+
+    title: str
+    header: str
+    main: str
+    footer: str
+    style: str
+
+    def body(self) -> str:
+        return "\n".join([self.header, self.main, self.footer])
+
+
 def compare_html(analyses: Sequence[Analysis]) -> str:
     """The page as a string (UTF-8 when written); raises ``CompareError`` unless 2 to 4 analyses."""
     return render_comparison(compare(analyses))
 
 
-def render_comparison(c: Comparison) -> str:
+def comparison_parts(analyses: Sequence[Analysis]) -> ComparisonParts:
+    """The parts of ``compare_html(analyses)``, for another page to compose."""
+    return _parts(compare(analyses))
+
+
+def _parts(c: Comparison) -> ComparisonParts:
     classes = Classes()
     body = [
         _articles(c.summaries),
@@ -38,9 +59,21 @@ def render_comparison(c: Comparison) -> str:
         _density(c),
         _entities(c, classes),
     ]
-    style = _asset("compare.css") + classes.css()
     n = len(c.summaries)
     heads = " · ".join(f"{LETTERS[i]}: {s.headline}" for i, s in enumerate(c.summaries))
+    return ComparisonParts(
+        title=f"Narrascope: comparison of {n} articles",
+        header=f'<header class="page"><h1>Comparison of {n} articles</h1>\n'
+        f'<p class="facts">{esc(heads)}</p></header>',
+        main=f'<main class="compare" id="compare">{"".join(body)}</main>',
+        footer="<footer>Narrascope comparison. Findings are model predictions, not verdicts.</footer>",
+        style=_asset("compare.css") + classes.css(),
+    )
+
+
+def render_comparison(c: Comparison) -> str:
+    parts = _parts(c)
+    style = parts.style
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -51,14 +84,11 @@ def render_comparison(c: Comparison) -> str:
             '<meta name="referrer" content="no-referrer">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             '<meta name="generator" content="narrascope">',
-            f"<title>Narrascope: comparison of {n} articles</title>",
+            f"<title>{esc(parts.title)}</title>",
             f"<style>{style}</style>",
             "</head>",
             "<body>",
-            f'<header class="page"><h1>Comparison of {n} articles</h1>',
-            f'<p class="facts">{esc(heads)}</p></header>',
-            f'<main class="compare" id="compare">{"".join(body)}</main>',
-            "<footer>Narrascope comparison. Findings are model predictions, not verdicts.</footer>",
+            parts.body(),
             "</body>",
             "</html>",
             "",

@@ -12,11 +12,10 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from narrascope.corpus import CorpusSummary, corpus_summary
-from narrascope.report import to_json
+from narrascope.report import report_parts, to_json
 from narrascope.types import Analysis
 from narrascope.web._corpus_data import Corpus, CorpusFilter
 from narrascope.web._corpus_pages import article_list_page, corpus_page
-from narrascope.web._fragment import report_parts
 from narrascope.web._pages import result_page
 from narrascope.web._views import respond, site_of
 

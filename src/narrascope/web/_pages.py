@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 
-from narrascope.web._fragment import ReportParts
+from narrascope.report import ReportParts
 
 BASE_CSP = (
     "default-src 'self'; script-src 'self'{scripts}; style-src 'self'{styles}; img-src 'self'; "
@@ -150,9 +150,13 @@ def _stored_list(stored: Sequence[dict[str, Any]]) -> str:
 
 
 def result_page(site: Site, parts: ReportParts, *, twin: str = "") -> Page:
-    """The report renderer's highlighted article and side panel, inside the site's frame."""
-    main = f'<div class="report">{parts.body}</div>'
-    return layout(site, parts.title, main, twin=twin, style=parts.style, script=parts.script)
+    """The report's parts (header, summary, legend, highlighted article beside the panel, footer) inside
+    the site's frame, with the report's stylesheet and script."""
+    body = "\n".join([parts.header, parts.summary, parts.legend, parts.columns(), parts.footer])
+    title = esc("Narrascope: " + parts.headline)
+    return layout(
+        site, title, f'<div class="report">{body}</div>', twin=twin, style=parts.style, script=parts.script
+    )
 
 
 def error_page(site: Site, status: int, message: str) -> Page:
