@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from html import escape
 from pathlib import Path
 
 from narrascope.corpus import charts
 from narrascope.corpus.analytics import UNDATED, Prevalence
 from narrascope.corpus.claims import RecurringClaim
 from narrascope.corpus.summary import CorpusSummary, TaskSummary, corpus_summary
+from narrascope.report import esc
 from narrascope.store import Store
 
 TOP_LABELS = 8
@@ -27,13 +27,9 @@ table.data th,table.data td{border:1px solid #ddd;padding:2px 6px;text-align:lef
 table.data th{background:#f4f4f4}details{margin-bottom:1rem}.note{color:#666}"""
 
 
-def _e(s: object) -> str:
-    return escape(str(s), quote=True)
-
-
 def _figure(name: str, svg: str, caption: str, data: str) -> str:
     return (
-        f'<figure data-chart="{_e(name)}">{svg}<figcaption>{_e(caption)}</figcaption></figure>'
+        f'<figure data-chart="{esc(name)}">{svg}<figcaption>{esc(caption)}</figcaption></figure>'
         f"<details open><summary>Data</summary>{data}</details>"
     )
 
@@ -105,7 +101,7 @@ def _distribution(task: str, rows: list[Prevalence]) -> str:
 def _task_section(ts: TaskSummary) -> str:
     task, by_week, by_outlet = ts.task, list(ts.by_week), list(ts.by_outlet)
     parts = [
-        f'<section id="task-{_e(task)}"><h2>{_e(task.capitalize())}</h2>',
+        f'<section id="task-{esc(task)}"><h2>{esc(task.capitalize())}</h2>',
         _time_series(task, by_week),
         _heatmap(task, by_outlet),
         _distribution(task, by_outlet),
@@ -172,7 +168,7 @@ def _extras(summary: CorpusSummary) -> str:
     rising = summary.rising
     if rising:
         parts.append(
-            f'<section id="trends"><h2>Rising in {_e(rising[0].week)}</h2>'
+            f'<section id="trends"><h2>Rising in {esc(rising[0].week)}</h2>'
             + charts.table(
                 ["task", "label", "share this week", "share 4 weeks before", "change"],
                 [[t.task, t.label, t.share_now, t.share_before, t.change] for t in rising],
@@ -223,7 +219,7 @@ def report_body(summary: CorpusSummary) -> str:
     body = "".join(_task_section(t) for t in summary.tasks) + _duplicates(summary) + _extras(summary)
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     return (
-        f'<h1>Narrascope corpus report</h1><p class="note">{_e(summary.name)}, written {stamp}.</p>'
+        f'<h1>Narrascope corpus report</h1><p class="note">{esc(summary.name)}, written {stamp}.</p>'
         f"{table}{body}"
     )
 

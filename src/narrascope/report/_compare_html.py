@@ -7,23 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from narrascope.report._article import esc
 from narrascope.report._common import info
 from narrascope.report._compare import Comparison, DensityRow, compare
-from narrascope.report._html import _asset, _sha256
+from narrascope.report._html import _asset
 from narrascope.report._model import Classes
+from narrascope.report._safe import csp, esc
 from narrascope.report._summary import CastMember, Summary
 from narrascope.types import Analysis
 
 LETTERS = "ABCD"
 _BAR = 90
-
-
-def compare_csp(style: str) -> str:
-    return (
-        f"default-src 'none'; style-src {_sha256(style)}; script-src 'none'; img-src 'none'; "
-        "base-uri 'none'; form-action 'none'"
-    )
 
 
 @dataclass(frozen=True)
@@ -80,7 +73,7 @@ def render_comparison(c: Comparison) -> str:
             '<html lang="en">',
             "<head>",
             '<meta charset="utf-8">',
-            f'<meta http-equiv="Content-Security-Policy" content="{esc(compare_csp(style))}">',
+            f'<meta http-equiv="Content-Security-Policy" content="{esc(csp([style]))}">',
             '<meta name="referrer" content="no-referrer">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             '<meta name="generator" content="narrascope">',

@@ -11,17 +11,16 @@ those parts in one standalone page.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from narrascope.report._article import esc, render_article
+from narrascope.report._article import render_article
 from narrascope.report._legend import render_legend
 from narrascope.report._model import build
 from narrascope.report._overview import render_summary
 from narrascope.report._panel import render_panel
+from narrascope.report._safe import csp, esc
 from narrascope.report._summary import Summary, summarize
 from narrascope.types import Analysis
 
@@ -29,19 +28,6 @@ from narrascope.types import Analysis
 @cache
 def _asset(name: str) -> str:
     return resources.files("narrascope.report").joinpath(name).read_text(encoding="utf-8")
-
-
-def _sha256(source: str) -> str:
-    digest = hashlib.sha256(source.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
-
-
-def csp(style: str, script: str) -> str:
-    """Nothing may load; only the page's own stylesheet and script (by hash) may run."""
-    return (
-        f"default-src 'none'; style-src {_sha256(style)}; script-src {_sha256(script)}; "
-        "img-src 'none'; base-uri 'none'; form-action 'none'"
-    )
 
 
 @dataclass(frozen=True)
@@ -102,7 +88,7 @@ def to_html(analysis: Analysis) -> str:
             '<html lang="en">',
             "<head>",
             '<meta charset="utf-8">',
-            f'<meta http-equiv="Content-Security-Policy" content="{esc(csp(style, script))}">',
+            f'<meta http-equiv="Content-Security-Policy" content="{esc(csp([style], [script]))}">',
             '<meta name="referrer" content="no-referrer">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             '<meta name="generator" content="narrascope">',

@@ -18,7 +18,7 @@ from http.cookies import SimpleCookie
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from narrascope.web._pages import csp
+from narrascope.report import csp
 
 TOKEN_COOKIE = "narrascope_token"
 OPEN_PATHS = ("/api/health", "/health", "/ready", "/login")
@@ -139,7 +139,7 @@ class Guard:
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
                 if b"content-security-policy" not in names:
-                    headers.append((b"content-security-policy", csp().encode()))
+                    headers.append((b"content-security-policy", csp(served=True).encode()))
                 headers += [(k, v) for k, v in _SECURITY_HEADERS if k not in names]
                 message = {**message, "headers": headers}
             await send(message)
