@@ -116,6 +116,9 @@ class Guard:
         return bool(given) and token_matches(given, self.token or "")
 
     def _too_large(self) -> str:
+        # not types.check_bytes: its message names a source and the size read ("<source>: ... too large
+        # (N bytes; the limit is M)"), but a body refused while it streams is never read to its end, and
+        # the API's message (asserted in tests/test_web.py) names only the limit
         return f"request body too large (the limit is {self.max_body:,} bytes)"
 
     async def _read_body(self, receive: Receive) -> bytes | None:
