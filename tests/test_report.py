@@ -393,3 +393,36 @@ def test_json_keeps_the_schema_shape_of_findings() -> None:
     narrative = d["results"]["narratives"]["findings"][0]
     assert narrative["attrs"] == {"subnarrative": "The minister is a puppet"}
     assert len(narrative["evidence"]) == 2
+
+
+def test_report_parts_are_the_page_in_its_order() -> None:
+    """The public parts (what the web page composes) are the standalone page's own, in its order."""
+    from narrascope.report import report_parts
+
+    analysis = make_analysis()
+    parts = report_parts(analysis)
+    html = to_html(analysis)
+    assert parts.legend and "<mark " in parts.article and 'id="panel"' in parts.panel
+    pieces = [parts.header, parts.summary, parts.legend, parts.article, parts.panel, parts.footer]
+    at = [html.index(p) for p in pieces]
+    assert at == sorted(at) and html.index(f"<script>{parts.script}</script>") > at[-1]
+    assert f"<style>{parts.style}</style>" in html and "<title>Narrascope: " in html
+    assert html.split("<body>\n", 1)[1].startswith(parts.body() + "\n<script>")
+
+
+def test_one_escape_and_one_policy_for_every_page() -> None:
+    from narrascope.report import csp, esc, source_hash
+
+    assert esc('<a href="x">&\'\r') == "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;&#13;" and esc(3) == "3"
+    standalone = csp(["b{}"])
+    assert standalone == (
+        f"default-src 'none'; style-src {source_hash('b{}')}; script-src 'none'; img-src 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    served = csp(scripts=["x()"], served=True)
+    assert f"script-src 'self' {source_hash('x()')}" in served and "style-src 'self';" in served
+    assert (
+        "frame-ancestors 'none'" in served
+        and "object-src 'none'" in served
+        and "default-src 'self'" in served
+    )

@@ -92,3 +92,31 @@ def test_store_bounds_duckdb_memory(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         default = store.query("SELECT current_setting('memory_limit')")[0][0]
     assert default.endswith("MiB") and float(default.split()[0]) <= 512
+
+
+def test_filtered_view_binds_the_filter_and_answers_the_corpus_queries(tmp_path: Path) -> None:
+    from datetime import date
+
+    from narrascope.store import CorpusFilter, facets, filtered_view, latest_analysis, list_articles
+
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        run = store.start_run({}, "local", [])
+        rows = [
+            _analysis("a", "Bad NATO plans.", outlet="O'Hara", published="2024-03-05"),
+            _analysis("b", "More NATO plans.", outlet="Daily", published="2024-03-12"),
+        ]
+        store.write_batch(run, "k", rows, [], 0)
+    with filtered_view(db) as view:
+        assert [a.id for a in list_articles(view).articles] == ["b", "a"]  # newest first
+        assert set(facets(view).outlet) == {"O'Hara", "Daily"}
+        assert set(facets(view).label) == {"Loaded_Language", "War"}  # entity roles are not labels
+        assert latest_analysis(view, "a") == rows[0] and latest_analysis(view, "nope") is None
+    with filtered_view(db, CorpusFilter(outlet="O'Hara")) as view:  # a quote is a value, never SQL
+        page = list_articles(view)
+        assert (page.total, [a.id for a in page.articles]) == (1, ["a"])
+        assert view.query("SELECT count(*) FROM findings")[0][0] == 3  # only the kept article's rows
+    with filtered_view(db, CorpusFilter(since=date(2024, 3, 6), label="War")) as view:
+        assert [a.to_dict()["id"] for a in list_articles(view).articles] == ["b"]
+    with filtered_view(db, CorpusFilter(outlet="' OR 1=1 --")) as view:
+        assert list_articles(view).total == 0

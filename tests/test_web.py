@@ -434,6 +434,53 @@ def test_corpus_page_and_twin(corpus_app: Any) -> None:
     assert {p["group"] for p in data["prevalence_by_outlet"]} == {"Daily Planet", "Evening Star"}
 
 
+def _rows(html: str, start: str, end: str) -> list[list[str]]:
+    """The cells of each body row of the first table between ``start`` and ``end`` in ``html``."""
+    from html import unescape
+
+    part = html[html.index(start) :]
+    part = part[: part.index(end)]
+    body = part[part.index("<tbody>") : part.index("</tbody>")]
+    return [[unescape(c) for c in re.findall(r"<td>(.*?)</td>", row)] for row in body.split("</tr>")[:-1]]
+
+
+def test_corpus_page_and_twin_list_the_same_rows_beyond_the_caps(tmp_path: Path) -> None:
+    """One summary value renders as the page and as its twin: a store with more entity roles and label pairs
+    than the caps (50 roles, 20 pairs a task) gives the same capped rows on both."""
+    pytest.importorskip("duckdb")
+    from narrascope.store import Store
+    from narrascope.types import Analysis, Article, Span
+
+    names = [f"Person{i:02d}" for i in range(70)]
+    text = " ".join(f"{n} spoke." for n in names)
+    found = [Finding(f"Label{i}", 0.9 - i / 100) for i in range(8)]  # 28 pairs of document labels
+    for i, n in enumerate(names):
+        start = text.index(n)
+        attrs = (("entity", n), ("main_role", "Antagonist" if i % 2 else "Protagonist"))
+        found.append(Finding(n, 0.7, start, start + len(n), attrs=attrs))
+    doc = Document(
+        Article(text=text, id="big", outlet="O'Reilly & Sons"), "en", 1.0, (Span(0, len(text)),), ()
+    )
+    db = tmp_path / "big.duckdb"
+    with Store(db) as store:
+        run = store.start_run({}, "local", [])
+        store.write_batch(
+            run, "k", [Analysis(doc, (DetectorResult("webtest.v1", "demo-1", tuple(found)),))], [], 0
+        )
+    app = create_app(db=db, detectors=DEMO)
+    page = call(app, "GET", "/corpus").text
+    twin = call(app, "GET", "/api/corpus").json()
+    roles = [
+        [r["outlet"], r["entity"], r["main_role"], str(r["mentions"]), str(r["articles"])]
+        for r in twin["entity_roles"]
+    ]
+    assert len(roles) == 50 and _rows(page, '<section id="entities">', "</section>") == roles
+    pairs = [[c["label_a"], c["label_b"]] for c in twin["cooccurrence"]]
+    shown = _rows(page, "<h3>Co-occurrence</h3>", "</section>")
+    assert len(pairs) == 20 and [r[:2] for r in shown] == pairs
+    assert twin["name"] == "big.duckdb" and "big.duckdb, written" in page  # the file's name, not the view's
+
+
 @pytest.mark.parametrize(
     ("query", "ids"),
     [

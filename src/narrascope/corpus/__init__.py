@@ -23,26 +23,31 @@ from narrascope.corpus.claims import (
 )
 from narrascope.corpus.duplicates import DuplicateCluster, DuplicateMember, near_duplicates
 from narrascope.corpus.ops import export, match_claims_file
-from narrascope.corpus.report import corpus_report, write_report
+from narrascope.corpus.report import REPORT_CSS, corpus_report, render_report, report_body, write_report
 from narrascope.corpus.run import ENGINES, RunSummary, analyze_corpus, estimate_total, iter_inputs
+from narrascope.corpus.summary import CorpusSummary, TaskSummary, corpus_summary
 
 __all__ = [
     "ENGINES",
+    "REPORT_CSS",
     "Claim",
     "ClaimMatch",
     "Cooccurrence",
     "CorpusStats",
+    "CorpusSummary",
     "DuplicateCluster",
     "DuplicateMember",
     "EntityRole",
     "Prevalence",
     "RecurringClaim",
     "RunSummary",
+    "TaskSummary",
     "Trend",
     "analyze_corpus",
     "cooccurrence",
     "corpus_report",
     "corpus_stats",
+    "corpus_summary",
     "entity_roles",
     "estimate_total",
     "export",
@@ -53,6 +58,8 @@ __all__ = [
     "prevalence",
     "read_claims",
     "recurring_claims",
+    "render_report",
+    "report_body",
     "stored_matches",
     "trends",
     "write_report",

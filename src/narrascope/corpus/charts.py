@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from html import escape
+
+from narrascope.report import esc
 
 PALETTE = (
     "#1f77b4",
@@ -20,22 +21,18 @@ PALETTE = (
 _FONT = 'font-family="system-ui, sans-serif" font-size="11"'
 
 
-def _e(s: object) -> str:
-    return escape(str(s), quote=True)
-
-
 def _fmt(v: float) -> str:
     return f"{v:.3g}" if isinstance(v, float) else str(v)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str = "") -> str:
     """An HTML data table; floats shown to 3 significant digits."""
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_e(_fmt(c) if isinstance(c, float) else c)}</td>" for c in r) + "</tr>"
+        "<tr>" + "".join(f"<td>{esc(_fmt(c) if isinstance(c, float) else c)}</td>" for c in r) + "</tr>"
         for r in rows
     )
-    cap = f"<caption>{_e(caption)}</caption>" if caption else ""
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return f'<table class="data">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
@@ -43,7 +40,7 @@ def _svg(width: int, height: int, title: str, body: str, kind: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-kind="{kind}" role="img" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {_FONT}>'
-        f"<title>{_e(title)}</title>{body}</svg>"
+        f"<title>{esc(title)}</title>{body}</svg>"
     )
 
 
@@ -65,7 +62,7 @@ def line_chart(
         f'<text x="{left - 4}" y="{top + 4}" text-anchor="end">{_fmt(ymax)}</text>',
         f'<text x="{left - 4}" y="{top + ph}" text-anchor="end">0</text>',
         f'<text x="12" y="{top + ph / 2}" transform="rotate(-90 12 {top + ph / 2})" '
-        f'text-anchor="middle">{_e(y_label)}</text>',
+        f'text-anchor="middle">{esc(y_label)}</text>',
     ]
     step = max(1, len(x_labels) // 10)
     for i, lab in enumerate(x_labels):
@@ -73,14 +70,14 @@ def line_chart(
             x = left + pw * i / n
             parts.append(
                 f'<text x="{x:.1f}" y="{top + ph + 14}" transform="rotate(40 {x:.1f} {top + ph + 14})">'
-                f"{_e(lab)}</text>"
+                f"{esc(lab)}</text>"
             )
     for k, (name, values) in enumerate(series.items()):
         colour = PALETTE[k % len(PALETTE)]
         pts = " ".join(xy(i, v) for i, v in enumerate(values))
         parts.append(
             f'<polyline class="series" fill="none" stroke="{colour}" stroke-width="2" points="{pts}">'
-            f"<title>{_e(name)}</title></polyline>"
+            f"<title>{esc(name)}</title></polyline>"
         )
         if len(values) == 1:
             parts.append(
@@ -90,7 +87,7 @@ def line_chart(
         ly = top + 14 * k + 6
         parts.append(
             f'<rect x="{left + pw + 12}" y="{ly - 8}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{left + pw + 26}" y="{ly + 1}">{_e(name[:30])}</text>'
+            f'<text x="{left + pw + 26}" y="{ly + 1}">{esc(name[:30])}</text>'
         )
     return _svg(w, h, title, "".join(parts), "line")
 
@@ -104,18 +101,18 @@ def heatmap(title: str, rows: Sequence[str], cols: Sequence[str], values: Sequen
     for j, c in enumerate(cols):
         x = left + cell_w * j + cell_w / 2
         parts.append(
-            f'<text x="{x:.1f}" y="{top - 6}" transform="rotate(-45 {x:.1f} {top - 6})">{_e(c[:28])}</text>'
+            f'<text x="{x:.1f}" y="{top - 6}" transform="rotate(-45 {x:.1f} {top - 6})">{esc(c[:28])}</text>'
         )
     for i, r in enumerate(rows):
         y = top + cell_h * i
-        parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{_e(r[:26])}</text>')
+        parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{esc(r[:26])}</text>')
         for j, v in enumerate(values[i]):
             shade = v / vmax
             fill = f"rgba(31,119,180,{0.08 + 0.92 * shade:.3f})"
             ink = "#fff" if shade > 0.55 else "#222"
             parts.append(
                 f'<rect class="cell" x="{left + cell_w * j}" y="{y}" width="{cell_w - 1}" '
-                f'height="{cell_h - 1}" fill="{fill}"><title>{_e(r)} / {_e(cols[j])}: {_fmt(v)}</title>'
+                f'height="{cell_h - 1}" fill="{fill}"><title>{esc(r)} / {esc(cols[j])}: {_fmt(v)}</title>'
                 f'</rect><text x="{left + cell_w * j + cell_w / 2:.1f}" y="{y + 15}" text-anchor="middle" '
                 f'fill="{ink}">{_fmt(round(v, 2))}</text>'
             )
@@ -132,9 +129,9 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> str
         y = 10 + bar_h * i
         bw = (w - left - 70) * v / vmax
         parts.append(
-            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{_e(lab[:36])}</text>'
+            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{esc(lab[:36])}</text>'
             f'<rect class="bar" x="{left}" y="{y + 2}" width="{bw:.1f}" height="{bar_h - 4}" '
-            f'fill="{PALETTE[0]}"><title>{_e(lab)}: {_fmt(v)}</title></rect>'
+            f'fill="{PALETTE[0]}"><title>{esc(lab)}: {_fmt(v)}</title></rect>'
             f'<text x="{left + bw + 4:.1f}" y="{y + 14}">{_fmt(v)}</text>'
         )
     return _svg(w, h, title, "".join(parts), "bar")
@@ -153,13 +150,13 @@ def timeline(title: str, clusters: Sequence[tuple[str, Sequence[tuple[float, str
     for i, (name, pts) in enumerate(clusters):
         y = 30 + row_h * i + row_h / 2
         parts.append(
-            f'<text x="{left - 8}" y="{y + 4}" text-anchor="end">{_e(name)}</text>'
+            f'<text x="{left - 8}" y="{y + 4}" text-anchor="end">{esc(name)}</text>'
             f'<line x1="{left}" y1="{y}" x2="{left + pw}" y2="{y}" stroke="#ccc"/>'
         )
         for k, (lag, outlet) in enumerate(pts):
             colour = PALETTE[1] if k == 0 else PALETTE[0]
             parts.append(
                 f'<circle class="copy" cx="{left + pw * lag / lmax:.1f}" cy="{y}" r="5" fill="{colour}">'
-                f"<title>{_e(outlet)}: +{_fmt(lag)} h</title></circle>"
+                f"<title>{esc(outlet)}: +{_fmt(lag)} h</title></circle>"
             )
     return _svg(w, h, title, "".join(parts), "timeline")

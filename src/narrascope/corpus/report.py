@@ -1,28 +1,25 @@
-"""The corpus report: ONE self-contained HTML file, inline SVG charts, each followed by its data table."""
+"""The corpus report: ONE self-contained HTML file, inline SVG charts, each followed by its data table.
+
+It renders a :class:`~narrascope.corpus.summary.CorpusSummary`, the value whose ``to_dict`` is the web
+page's JSON twin: the page (``report_body`` and ``REPORT_CSS``, framed by the web app) and the twin list
+the same rows."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from html import escape
 from pathlib import Path
 
 from narrascope.corpus import charts
-from narrascope.corpus.analytics import (
-    UNDATED,
-    Prevalence,
-    cooccurrence,
-    corpus_stats,
-    entity_roles,
-    prevalence,
-    trends,
-)
-from narrascope.corpus.claims import recurring_claims, stored_matches
-from narrascope.corpus.duplicates import near_duplicates
+from narrascope.corpus.analytics import UNDATED, Prevalence
+from narrascope.corpus.claims import RecurringClaim
+from narrascope.corpus.summary import CorpusSummary, TaskSummary, corpus_summary
+from narrascope.report import esc
 from narrascope.store import Store
 
 TOP_LABELS = 8
-_CSS = """body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
+REPORT_CSS = """body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;\
+padding:0 1rem}
 h1{font-size:1.6rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2.2rem}
 figure{margin:1rem 0}figcaption{color:#555;font-size:.9rem}
 table.data{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1.5rem}
@@ -30,13 +27,9 @@ table.data th,table.data td{border:1px solid #ddd;padding:2px 6px;text-align:lef
 table.data th{background:#f4f4f4}details{margin-bottom:1rem}.note{color:#666}"""
 
 
-def _e(s: object) -> str:
-    return escape(str(s), quote=True)
-
-
 def _figure(name: str, svg: str, caption: str, data: str) -> str:
     return (
-        f'<figure data-chart="{_e(name)}">{svg}<figcaption>{_e(caption)}</figcaption></figure>'
+        f'<figure data-chart="{esc(name)}">{svg}<figcaption>{esc(caption)}</figcaption></figure>'
         f"<details open><summary>Data</summary>{data}</details>"
     )
 
@@ -105,16 +98,15 @@ def _distribution(task: str, rows: list[Prevalence]) -> str:
     return _figure(f"{task}-distribution", svg, "Findings per label over the whole corpus.", data)
 
 
-def _task_section(store: Store, task: str) -> str:
-    by_week = prevalence(store, "week", task=task)
-    by_outlet = prevalence(store, "outlet", task=task)
+def _task_section(ts: TaskSummary) -> str:
+    task, by_week, by_outlet = ts.task, list(ts.by_week), list(ts.by_outlet)
     parts = [
-        f'<section id="task-{_e(task)}"><h2>{_e(task.capitalize())}</h2>',
+        f'<section id="task-{esc(task)}"><h2>{esc(task.capitalize())}</h2>',
         _time_series(task, by_week),
         _heatmap(task, by_outlet),
         _distribution(task, by_outlet),
     ]
-    pairs = cooccurrence(store, task)[:20]
+    pairs = ts.cooccurrence
     if pairs:
         parts.append(
             "<h3>Co-occurrence</h3>"
@@ -126,12 +118,11 @@ def _task_section(store: Store, task: str) -> str:
     return "".join(parts) + "</section>"
 
 
-def _duplicates(store: Store) -> str:
-    clusters = near_duplicates(store)
-    if not clusters:
+def _duplicates(summary: CorpusSummary) -> str:
+    if not summary.n_duplicates:
         note = '<p class="note">No near-duplicate clusters.</p>'
         return f'<section id="duplicates"><h2>Copied text</h2>{note}</section>'
-    shown = clusters[:25]
+    shown = summary.duplicates
     svg = charts.timeline(
         "near-duplicate clusters",
         [(f"cluster {c.cluster_id}", [(m.lag_hours or 0.0, m.outlet) for m in c.members]) for c in shown],
@@ -155,16 +146,16 @@ def _duplicates(store: Store) -> str:
         + _figure(
             "duplicates",
             svg,
-            f"{len(clusters)} clusters; red: first publisher, blue: copies at their lag.",
+            f"{summary.n_duplicates} clusters; red: first publisher, blue: copies at their lag.",
             data,
         )
         + "</section>"
     )
 
 
-def _extras(store: Store) -> str:
+def _extras(summary: CorpusSummary) -> str:
     parts = []
-    roles = entity_roles(store)[:50]
+    roles = summary.entity_roles
     if roles:
         parts.append(
             '<section id="entities"><h2>Entity roles</h2>'
@@ -174,17 +165,17 @@ def _extras(store: Store) -> str:
             )
             + "</section>"
         )
-    rising = [t for t in trends(store) if t.change > 0][:15]
+    rising = summary.rising
     if rising:
         parts.append(
-            f'<section id="trends"><h2>Rising in {_e(rising[0].week)}</h2>'
+            f'<section id="trends"><h2>Rising in {esc(rising[0].week)}</h2>'
             + charts.table(
                 ["task", "label", "share this week", "share 4 weeks before", "change"],
                 [[t.task, t.label, t.share_now, t.share_before, t.change] for t in rising],
             )
             + "</section>"
         )
-    matches = stored_matches(store, 100)
+    matches = summary.claims
     if matches:
         parts.append(
             '<section id="claims"><h2>Known claims</h2>'
@@ -192,17 +183,20 @@ def _extras(store: Store) -> str:
                 ["article", "sentence", "claim", "claim id", "score"],
                 [[m.article_id, m.sentence, m.claim, m.claim_id, m.score] for m in matches],
             )
-            + _recurring(store)
+            + _recurring(summary)
             + "</section>"
         )
     return "".join(parts)
 
 
-def _recurring(store: Store) -> str:
+def _recurring(summary: CorpusSummary) -> str:
     """The known claims restated most, by outlet and by week."""
     parts = []
-    for by in ("outlet", "week"):
-        rows = recurring_claims(store, by, 20)
+    by_group: tuple[tuple[str, tuple[RecurringClaim, ...]], ...] = (
+        ("outlet", summary.recurring_by_outlet),
+        ("week", summary.recurring_by_week),
+    )
+    for by, rows in by_group:
         if rows:
             parts.append(
                 f"<h3>Recurring claims by {by}</h3>"
@@ -214,25 +208,33 @@ def _recurring(store: Store) -> str:
     return "".join(parts)
 
 
-def corpus_report(store: Store) -> str:
-    """The whole report as one HTML string: summary, a section per task, copied text, entity roles, trends,
+def report_body(summary: CorpusSummary) -> str:
+    """The report's ``<body>`` content: summary, a section per task, copied text, entity roles, trends,
     known claims. Sections without data say so or are left out."""
-    st = corpus_stats(store)
-    tasks = [
-        str(r[0])
-        for r in store.query("SELECT DISTINCT task FROM findings WHERE entity IS NULL ORDER BY task")
-    ]
-    summary = charts.table(
+    st = summary.stats
+    table = charts.table(
         ["articles", "words", "outlets", "first date", "last date", "runs", "errors"],
         [[st.articles, st.words, st.outlets, st.first_date or "", st.last_date or "", st.runs, st.errors]],
     )
-    body = "".join(_task_section(store, t) for t in tasks) + _duplicates(store) + _extras(store)
+    body = "".join(_task_section(t) for t in summary.tasks) + _duplicates(summary) + _extras(summary)
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Narrascope corpus report</title>'
-        f"<style>{_CSS}</style></head><body><h1>Narrascope corpus report</h1>"
-        f'<p class="note">{_e(store.path.name)}, written {stamp}.</p>{summary}{body}</body></html>'
+        f'<h1>Narrascope corpus report</h1><p class="note">{esc(summary.name)}, written {stamp}.</p>'
+        f"{table}{body}"
     )
+
+
+def render_report(summary: CorpusSummary) -> str:
+    """The whole report as one self-contained HTML page."""
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Narrascope corpus report</title>'
+        f"<style>{REPORT_CSS}</style></head><body>{report_body(summary)}</body></html>"
+    )
+
+
+def corpus_report(store: Store) -> str:
+    """The report of ``store`` with the default caps (:func:`corpus_summary`)."""
+    return render_report(corpus_summary(store))
 
 
 def write_report(db: str | Path, out: str | Path) -> Path:

@@ -7,18 +7,12 @@ the tags and unescaping the entities gives back ``Article.text`` exactly.
 
 from __future__ import annotations
 
-from html import escape
-
 from narrascope.report._model import Mark, PageModel, evidence_id, mention_id
+from narrascope.report._safe import esc
 from narrascope.report._segments import Segment, segments
 from narrascope.types import Document, Span
 
 _PARA, _MARK, _EVID, _MENTION = range(4)
-
-
-def esc(s: str) -> str:
-    """HTML-escape text or an attribute value; a CR becomes ``&#13;`` (parsers turn a raw CR into LF)."""
-    return escape(s, quote=True).replace("\r", "&#13;")
 
 
 def render_article(doc: Document, model: PageModel) -> str:

@@ -4,8 +4,8 @@ text)."""
 
 from __future__ import annotations
 
-from narrascope.report._article import esc
 from narrascope.report._common import snippet
+from narrascope.report._safe import esc
 from narrascope.types import DetectorResult, Finding, Span
 
 

@@ -5,12 +5,13 @@ stylesheet is allowed by its hash."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from narrascope.report._article import esc
 from narrascope.report._common import info
 from narrascope.report._compare import Comparison, DensityRow, compare
-from narrascope.report._html import _asset, _sha256
+from narrascope.report._html import _asset
 from narrascope.report._model import Classes
+from narrascope.report._safe import csp, esc
 from narrascope.report._summary import CastMember, Summary
 from narrascope.types import Analysis
 
@@ -18,11 +19,19 @@ LETTERS = "ABCD"
 _BAR = 90
 
 
-def compare_csp(style: str) -> str:
-    return (
-        f"default-src 'none'; style-src {_sha256(style)}; script-src 'none'; img-src 'none'; "
-        "base-uri 'none'; form-action 'none'"
-    )
+@dataclass(frozen=True)
+class ComparisonParts:
+    """The parts of the comparison page: HTML with every text escaped, except ``title`` (plain text);
+    ``style`` is the source of its one stylesheet."""
+
+    title: str
+    header: str
+    main: str
+    footer: str
+    style: str
+
+    def body(self) -> str:
+        return "\n".join([self.header, self.main, self.footer])
 
 
 def compare_html(analyses: Sequence[Analysis]) -> str:
@@ -30,7 +39,12 @@ def compare_html(analyses: Sequence[Analysis]) -> str:
     return render_comparison(compare(analyses))
 
 
-def render_comparison(c: Comparison) -> str:
+def comparison_parts(analyses: Sequence[Analysis]) -> ComparisonParts:
+    """The parts of ``compare_html(analyses)``, for another page to compose."""
+    return _parts(compare(analyses))
+
+
+def _parts(c: Comparison) -> ComparisonParts:
     classes = Classes()
     body = [
         _articles(c.summaries),
@@ -38,27 +52,36 @@ def render_comparison(c: Comparison) -> str:
         _density(c),
         _entities(c, classes),
     ]
-    style = _asset("compare.css") + classes.css()
     n = len(c.summaries)
     heads = " · ".join(f"{LETTERS[i]}: {s.headline}" for i, s in enumerate(c.summaries))
+    return ComparisonParts(
+        title=f"Narrascope: comparison of {n} articles",
+        header=f'<header class="page"><h1>Comparison of {n} articles</h1>\n'
+        f'<p class="facts">{esc(heads)}</p></header>',
+        main=f'<main class="compare" id="compare">{"".join(body)}</main>',
+        footer="<footer>Narrascope comparison. Findings are model predictions, not verdicts.</footer>",
+        style=_asset("compare.css") + classes.css(),
+    )
+
+
+def render_comparison(c: Comparison) -> str:
+    parts = _parts(c)
+    style = parts.style
     return "\n".join(
         [
             "<!DOCTYPE html>",
             '<html lang="en">',
             "<head>",
             '<meta charset="utf-8">',
-            f'<meta http-equiv="Content-Security-Policy" content="{esc(compare_csp(style))}">',
+            f'<meta http-equiv="Content-Security-Policy" content="{esc(csp([style]))}">',
             '<meta name="referrer" content="no-referrer">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             '<meta name="generator" content="narrascope">',
-            f"<title>Narrascope: comparison of {n} articles</title>",
+            f"<title>{esc(parts.title)}</title>",
             f"<style>{style}</style>",
             "</head>",
             "<body>",
-            f'<header class="page"><h1>Comparison of {n} articles</h1>',
-            f'<p class="facts">{esc(heads)}</p></header>',
-            f'<main class="compare" id="compare">{"".join(body)}</main>',
-            "<footer>Narrascope comparison. Findings are model predictions, not verdicts.</footer>",
+            parts.body(),
             "</body>",
             "</html>",
             "",

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from narrascope.report._article import esc
 from narrascope.report._model import Mark, PageModel
+from narrascope.report._safe import esc
 
 
 def group_ids(model: PageModel) -> dict[str, str]:

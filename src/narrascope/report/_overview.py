@@ -3,9 +3,9 @@ as a small inline SVG chart (no script, no library), and the cast of entities gr
 
 from __future__ import annotations
 
-from narrascope.report._article import esc
 from narrascope.report._common import clean, info
 from narrascope.report._model import PageModel, evidence_id
+from narrascope.report._safe import esc
 from narrascope.report._summary import MAIN_ROLES, CastMember, Density, Summary
 
 CAST_PER_ROLE = 6

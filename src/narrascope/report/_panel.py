@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from narrascope.report._article import esc
 from narrascope.report._claims import render_claims
 from narrascope.report._common import (
     clean,
@@ -19,6 +18,7 @@ from narrascope.report._common import (
     task_title,
 )
 from narrascope.report._model import PageModel, evidence_id, mention_id
+from narrascope.report._safe import esc
 from narrascope.types import Analysis, DetectorResult, Finding, Span
 
 

@@ -1,4 +1,5 @@
-"""The corpus store: a DuckDB file (articles, findings, runs, errors, claims), numbered migrations, export."""
+"""The corpus store: a DuckDB file (articles, findings, runs, errors, claims), numbered migrations, export,
+and the filtered views and queries the corpus pages read."""
 
 from narrascope.ingest import iter_parquet as read_parquet_articles  # its old name here; ingest reads Parquet
 from narrascope.store._io import FORMATS, ExportSummary, export_corpus, meta_keys
@@ -16,6 +17,16 @@ from narrascope.store._jobs import (
 )
 from narrascope.store._schema import LATEST, MIGRATIONS, Migration, applied_versions, migrate
 from narrascope.store._store import DEFAULT_DB, RunInfo, Store, entity_of, parse_date, versions_key
+from narrascope.store._views import (
+    ArticlePage,
+    ArticleRow,
+    CorpusFilter,
+    Facets,
+    facets,
+    filtered_view,
+    latest_analysis,
+    list_articles,
+)
 
 __all__ = [
     "DEFAULT_DB",
@@ -23,7 +34,11 @@ __all__ = [
     "JOB_STATUSES",
     "LATEST",
     "MIGRATIONS",
+    "ArticlePage",
+    "ArticleRow",
+    "CorpusFilter",
     "ExportSummary",
+    "Facets",
     "JobInfo",
     "Migration",
     "RunInfo",
@@ -32,8 +47,12 @@ __all__ = [
     "applied_versions",
     "entity_of",
     "export_corpus",
+    "facets",
+    "filtered_view",
     "finish_job",
     "job_info",
+    "latest_analysis",
+    "list_articles",
     "list_jobs",
     "meta_keys",
     "migrate",

@@ -2,7 +2,8 @@
 
 ``GET /compare`` is the form (and, with ``?id=a&id=b``, the comparison of stored articles); ``POST /compare``
 compares pasted ones. ``POST /api/compare`` and ``GET /api/compare?id=..`` answer the same comparison as JSON.
-Both render through ``report.compare_html`` / ``report.compare_json``: no second renderer.
+Both come from the report: the page composes ``report.comparison_parts``, the twin is
+``report.compare_json``.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from narrascope.report import compare_html, compare_json
+from narrascope.report import compare_json, comparison_parts
 from narrascope.report._compare import MAX_ARTICLES, MIN_ARTICLES
 from narrascope.types import Analysis, InputError
 from narrascope.web._api import ERRORS, AnalyzeRequest, desk_of
-from narrascope.web._fragment import split_page
 from narrascope.web._pages import Page, Site, esc, layout
 from narrascope.web._service import ArticleInput, input_from_paste
 from narrascope.web._views import respond, site_of
@@ -110,9 +110,10 @@ def _quote(value: str) -> str:
 
 
 def comparison_page(site: Site, analyses: Sequence[Analysis], twin: str) -> Page:
-    """``report.compare_html``'s page inside the site's frame."""
-    parts = split_page(compare_html(analyses))
-    return layout(site, parts.title, f'<div class="report">{parts.body}</div>', twin=twin, style=parts.style)
+    """The parts of ``report.compare_html``'s page (header, tables, footer) inside the site's frame."""
+    parts = comparison_parts(analyses)
+    body = "\n".join([parts.header, parts.main, parts.footer])
+    return layout(site, esc(parts.title), f'<div class="report">{body}</div>', twin=twin, style=parts.style)
 
 
 def compare_form(

@@ -3,9 +3,7 @@ the article list, and each stored article in the analyse view."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
-from html import escape
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -13,12 +11,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from narrascope.corpus import corpus_report, corpus_stats, entity_roles, near_duplicates, prevalence, trends
-from narrascope.report import to_json
+from narrascope.corpus import CorpusSummary, corpus_summary
+from narrascope.report import report_parts, to_json
 from narrascope.types import Analysis
 from narrascope.web._corpus_data import Corpus, CorpusFilter
 from narrascope.web._corpus_pages import article_list_page, corpus_page
-from narrascope.web._fragment import report_parts, split_page
 from narrascope.web._pages import result_page
 from narrascope.web._views import respond, site_of
 
@@ -55,28 +52,11 @@ def corpus_of(request: Request) -> Corpus:
     return corpus
 
 
-def summary(corpus: Corpus, flt: CorpusFilter) -> dict[str, Any]:
-    """The data of the corpus report, as JSON-ready values."""
+def summary(corpus: Corpus, flt: CorpusFilter) -> CorpusSummary:
+    """The corpus report's data over the filtered corpus: the page renders it, its twin lists it. The
+    filtered view is an in-memory store over the file, so the summary is given the file's name."""
     with corpus.view(flt) as store:
-        data = {
-            "filter": flt.to_dict(),
-            "stats": asdict(corpus_stats(store)),
-            "prevalence_by_outlet": [asdict(p) for p in prevalence(store, "outlet")],
-            "prevalence_by_week": [asdict(p) for p in prevalence(store, "week")],
-            "entity_roles": [asdict(r) for r in entity_roles(store)[:200]],
-            "trends": [asdict(t) for t in trends(store)[:50]],
-            "near_duplicates": [asdict(c) for c in near_duplicates(store)[:50]],
-        }
-    return data
-
-
-def report_html(corpus: Corpus, flt: CorpusFilter) -> tuple[str, str]:
-    """(style, body) of the corpus report over the filtered corpus."""
-    with corpus.view(flt) as store:
-        page = corpus_report(store)
-    parts = split_page(page)
-    # the report names its store by path; the filtered view is an in-memory store over the file
-    return parts.style, parts.body.replace(":memory:,", escape(corpus.db.name) + ",", 1)
+        return corpus_summary(store, name=corpus.db.name)
 
 
 def stored_analysis(corpus: Corpus, article_id: str) -> Analysis:
@@ -89,7 +69,7 @@ def stored_analysis(corpus: Corpus, article_id: str) -> Analysis:
 @api_router.get("/corpus", summary="The corpus report's data (stats, prevalence, roles, trends, copies)")
 async def corpus_json(request: Request, flt: Filter) -> Any:
     data = await run_in_threadpool(summary, corpus_of(request), flt)
-    return Response(_dumps(data), media_type="application/json")
+    return Response(_dumps({"filter": flt.to_dict(), **data.to_dict()}), media_type="application/json")
 
 
 @api_router.get("/articles", summary="Stored articles, filtered, newest first")
@@ -99,7 +79,8 @@ async def articles_json(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Any:
-    return await run_in_threadpool(corpus_of(request).articles, flt, limit, offset)
+    listing = await run_in_threadpool(corpus_of(request).articles, flt, limit, offset)
+    return {**listing.to_dict(), "filter": flt.to_dict()}
 
 
 @api_router.get("/articles/{article_id}", summary="A stored article's analysis (the analysis JSON)")
@@ -111,10 +92,10 @@ async def article_json(request: Request, article_id: str) -> Response:
 @page_router.get("/corpus")
 async def corpus_html(request: Request, flt: Filter) -> HTMLResponse:
     corpus = corpus_of(request)
-    style, body = await run_in_threadpool(report_html, corpus, flt)
+    data = await run_in_threadpool(summary, corpus, flt)
     facets = await run_in_threadpool(corpus.facets)
     twin = "/api/corpus" + _query(flt)
-    return respond(corpus_page(site_of(request), flt, facets, body, style, twin=twin))
+    return respond(corpus_page(site_of(request), flt, facets, data, twin=twin))
 
 
 @page_router.get("/articles")

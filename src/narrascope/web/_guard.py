@@ -18,7 +18,7 @@ from http.cookies import SimpleCookie
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from narrascope.web._pages import csp
+from narrascope.report import csp
 
 TOKEN_COOKIE = "narrascope_token"
 OPEN_PATHS = ("/api/health", "/health", "/ready", "/login")
@@ -116,6 +116,9 @@ class Guard:
         return bool(given) and token_matches(given, self.token or "")
 
     def _too_large(self) -> str:
+        # not types.check_bytes: its message names a source and the size read ("<source>: ... too large
+        # (N bytes; the limit is M)"), but a body refused while it streams is never read to its end, and
+        # the API's message (asserted in tests/test_web.py) names only the limit
         return f"request body too large (the limit is {self.max_body:,} bytes)"
 
     async def _read_body(self, receive: Receive) -> bytes | None:
@@ -139,7 +142,7 @@ class Guard:
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
                 if b"content-security-policy" not in names:
-                    headers.append((b"content-security-policy", csp().encode()))
+                    headers.append((b"content-security-policy", csp(served=True).encode()))
                 headers += [(k, v) for k, v in _SECURITY_HEADERS if k not in names]
                 message = {**message, "headers": headers}
             await send(message)

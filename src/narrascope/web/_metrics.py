@@ -39,10 +39,10 @@ def _histogram(buckets: Sequence[float]) -> _Histogram:
 
 
 def _labels(**labels: str) -> str:
-    def esc(v: str) -> str:
+    def quoted(v: str) -> str:  # a Prometheus label value (not HTML)
         return v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
-    return "{" + ",".join(f'{k}="{esc(v)}"' for k, v in labels.items()) + "}" if labels else ""
+    return "{" + ",".join(f'{k}="{quoted(v)}"' for k, v in labels.items()) + "}" if labels else ""
 
 
 def _num(value: float) -> str:

@@ -1,40 +1,19 @@
 """HTML of the web app's pages, as f-strings. Every value from a request or an article goes through ``esc``.
 
 Pages load ``/static/app.css`` and ``/static/app.js`` from the app itself; inline code (the report's own
-stylesheet and script) is allowed by the SHA-256 hashes that :func:`csp` puts in the response header.
+stylesheet and script) is allowed by the SHA-256 hashes that ``report.csp`` puts in the response header.
+``esc`` and ``csp`` are the report's: one escaping and one policy for every page.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from html import escape
 from typing import Any
 
-from narrascope.web._fragment import ReportParts
+from narrascope.report import ReportParts, csp, esc
 
-BASE_CSP = (
-    "default-src 'self'; script-src 'self'{scripts}; style-src 'self'{styles}; img-src 'self'; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-)
-
-
-def esc(value: object) -> str:
-    return escape(str(value), quote=True)
-
-
-def _sha256(source: str) -> str:
-    digest = hashlib.sha256(source.encode("utf-8")).digest()
-    return " 'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
-
-
-def csp(styles: Sequence[str] = (), scripts: Sequence[str] = ()) -> str:
-    """The policy of a page: its own files, plus exactly the inline blocks given (by hash)."""
-    return BASE_CSP.format(
-        scripts="".join(_sha256(s) for s in scripts), styles="".join(_sha256(s) for s in styles)
-    )
+__all__ = ["Page", "Site", "esc", "layout"]
 
 
 @dataclass(frozen=True)
@@ -88,7 +67,7 @@ def layout(
     )
     headers = {"Link": f'<{twin}>; rel="alternate"; type="application/json"'} if twin else {}
     styles, scripts = [style] if style else [], [script] if script else []
-    return Page(html, csp(styles, scripts), status, headers)
+    return Page(html, csp(styles, scripts, served=True), status, headers)
 
 
 def analyse_page(
@@ -150,9 +129,13 @@ def _stored_list(stored: Sequence[dict[str, Any]]) -> str:
 
 
 def result_page(site: Site, parts: ReportParts, *, twin: str = "") -> Page:
-    """The report renderer's highlighted article and side panel, inside the site's frame."""
-    main = f'<div class="report">{parts.body}</div>'
-    return layout(site, parts.title, main, twin=twin, style=parts.style, script=parts.script)
+    """The report's parts (header, summary, legend, highlighted article beside the panel, footer) inside
+    the site's frame, with the report's stylesheet and script."""
+    body = "\n".join([parts.header, parts.summary, parts.legend, parts.columns(), parts.footer])
+    title = esc("Narrascope: " + parts.headline)
+    return layout(
+        site, title, f'<div class="report">{body}</div>', twin=twin, style=parts.style, script=parts.script
+    )
 
 
 def error_page(site: Site, status: int, message: str) -> Page:

@@ -5,7 +5,6 @@ Routes only translate HTTP to these calls and back; every decision about input l
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -15,15 +14,16 @@ from typing import Any
 
 from narrascope.analyze.base import Detector, spec_of
 from narrascope.analyze.spec import DetectorSpec, minimal_spec
-from narrascope.ingest import article_from_html, article_from_text, decode_bytes
+from narrascope.ingest import (
+    article_from_html,
+    article_from_text,
+    decode_bytes,
+    is_html_name,
+    looks_like_html,
+)
 from narrascope.pipeline import Analyzer
 from narrascope.types import Analysis, Article, InputError, Limits
 from narrascope.web._batcher import DEFAULT_BATCHING, Batcher, BatchOptions
-
-_HTML_START = re.compile(
-    r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
-)
-_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,9 @@ class ArticleInput:
     url: str = ""
 
 
-def looks_like_html(text: str) -> bool:
-    """A pasted text is taken as a saved page when it starts like one (doctype, ``<html>``, ``<body>``)."""
-    return bool(_HTML_START.match(text[:4096]))
-
-
 def input_from_upload(data: bytes, filename: str, kind: str = "auto", **meta: str) -> ArticleInput:
     """Decode an uploaded file (binary and undecodable files raise ``InputError``) and pick text or HTML."""
-    as_html = kind == "html" or (kind == "auto" and filename.lower().endswith(_HTML_SUFFIXES))
+    as_html = kind == "html" or (kind == "auto" and is_html_name(filename))
     text = decode_bytes(data, filename or "<upload>", html=as_html)
     return input_from_paste(text, "html" if as_html else kind, **meta)
 

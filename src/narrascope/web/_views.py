@@ -8,11 +8,11 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from narrascope.report import report_parts
 from narrascope.types import InputError
 from narrascope.web._api import answer_unless_gone
 from narrascope.web._batcher import RETRY_AFTER_S, Busy
 from narrascope.web._docs import docs_page
-from narrascope.web._fragment import report_parts
 from narrascope.web._guard import TOKEN_COOKIE, token_matches
 from narrascope.web._pages import Page, Site, analyse_page, busy_page, login_page, result_page
 from narrascope.web._service import Desk, input_from_paste, input_from_upload
