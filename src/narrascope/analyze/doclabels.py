@@ -14,8 +14,8 @@ import numpy.typing as npt
 
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, pool
-from narrascope.analyze.spec import DetectorSpec
-from narrascope.types import DetectorResult, Document, Finding, Span
+from narrascope.analyze.spec import ArticleFormat, DetectorSpec
+from narrascope.types import Analysis, DetectorResult, Document, Finding, Span
 
 EVIDENCE_SENTENCES = 3
 
@@ -67,14 +67,28 @@ class HeadDetector:
         return tuple(out)
 
 
+def st1_rows(a: Analysis) -> list[str]:
+    """SemEval-2023 subtask 1: ``id<TAB>genre`` (``reporting`` when the result is missing)."""
+    r = a.result("genre")
+    label = r.findings[0].label if r and r.findings else "reporting"
+    return [f"{a.document.article.id}\t{label}"]
+
+
+def st2_rows(a: Analysis) -> list[str]:
+    """SemEval-2023 subtask 2: ``id<TAB>frame,frame``."""
+    r = a.result("frames")
+    labels = ",".join(f.label for f in r.findings) if r else ""
+    return [f"{a.document.article.id}\t{labels}"]
+
+
 GENRE = DetectorSpec(
     task="genre",
     title="Genre",
     label_kind="genres",
     default=True,
     trainer="narrascope.train.heads:recipe",
-    formats=("semeval2023-st1",),
     attributes=(),
+    writers=(ArticleFormat("semeval2023-st1", st1_rows),),
 )
 FRAMES = DetectorSpec(
     task="frames",
@@ -82,8 +96,8 @@ FRAMES = DetectorSpec(
     label_kind="frames",
     default=True,
     trainer="narrascope.train.heads:recipe",
-    formats=("semeval2023-st2",),
     attributes=(),
+    writers=(ArticleFormat("semeval2023-st2", st2_rows),),
 )
 
 

@@ -31,7 +31,7 @@ import numpy.typing as npt
 
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead
-from narrascope.analyze.spec import Attr, DetectorSpec
+from narrascope.analyze.spec import ArticleFormat, Attr, DetectorSpec, file_of
 from narrascope.encode.manifest import MANIFEST, ModelFileError, read_manifest, sha256_file
 from narrascope.entities import EntityMention, group
 from narrascope.entities.features import MentionRef, feature_digest, mention_features, reader_mention_rows
@@ -40,7 +40,7 @@ from narrascope.entities.tagger import FILE as TAGGER_FILE
 from narrascope.entities.tagger import MentionTagger, has_caseless
 from narrascope.labels import labels
 from narrascope.scoring._labels import FINE_ROLES_2025, MAIN_ROLES_2025
-from narrascope.types import DetectorResult, Document, Finding
+from narrascope.types import Analysis, DetectorResult, Document, Finding
 
 Matrix = npt.NDArray[np.float32]
 MAIN_ROLES: tuple[str, ...] = MAIN_ROLES_2025
@@ -264,6 +264,19 @@ def entity_summary(mentions: Sequence[EntityMention], decisions: Sequence[Decisi
     return out
 
 
+def st1_rows(a: Analysis) -> list[str]:
+    """SemEval-2025 subtask 1 without a mentions file: one row per mention the detector found,
+    ``file<TAB>text<TAB>start<TAB>end<TAB>main<TAB>fine...`` (end inclusive)."""
+    r = a.result("framing")
+    rows = []
+    for f in r.findings if r else ():
+        if f.attr("level") == "mention" and f.start is not None and f.end is not None:
+            fine = "\t".join(f.attr("fine_roles").split(","))
+            text = " ".join(a.document.text[f.start : f.end].split())
+            rows.append(f"{file_of(a)}\t{text}\t{f.start}\t{f.end - 1}\t{f.attr('main_role')}\t{fine}")
+    return rows
+
+
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP", "NAME")  # the finders' (and the actor table's) types
 SPEC_V1 = DetectorSpec(
     task="framing",
@@ -271,7 +284,6 @@ SPEC_V1 = DetectorSpec(
     label_kind="roles",
     default=True,
     trainer="narrascope.train.framing:recipe_v1",
-    formats=("semeval2025-st1",),
     attributes=(
         Attr(
             "level",
@@ -286,6 +298,7 @@ SPEC_V1 = DetectorSpec(
         Attr("mentions", "int", "an entity's number of mentions"),
         Attr("agree", "int", "how many of an entity's mentions have its main role"),
     ),
+    writers=(ArticleFormat("semeval2025-st1", st1_rows),),
 )
 SPEC_V2 = replace(SPEC_V1, trainer="narrascope.train.framing:recipe_v2")
 

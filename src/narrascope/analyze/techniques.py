@@ -22,7 +22,7 @@ import numpy.typing as npt
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead
 from narrascope.analyze.lexical import hashed_ngrams
-from narrascope.analyze.spec import DetectorSpec
+from narrascope.analyze.spec import ArticleFormat, DetectorSpec
 from narrascope.encode.manifest import ModelFileError, read_manifest
 from narrascope.types import Analysis, DetectorResult, Document, Finding, Span
 
@@ -219,8 +219,8 @@ SPEC = DetectorSpec(  # every version and mode of the task: located findings, no
     label_kind="techniques",
     default=True,
     trainer="narrascope.train.techniques:recipe",
-    formats=("semeval2023-st3", "spans"),
     attributes=(),
+    writers=(ArticleFormat("semeval2023-st3", st3_rows), ArticleFormat("spans", span_rows)),
 )
 
 
