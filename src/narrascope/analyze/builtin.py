@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from narrascope.analyze import (
     claims,
-    doclabels,
+    frames,
     framing,
+    genre,
     narratives,
     techniques,
     techniques_en,
@@ -16,8 +17,8 @@ from narrascope.analyze import (
 )
 from narrascope.analyze.base import register
 
-register("genre.v1", doclabels.GENRE)(doclabels.genre_v1)
-register("frames.v1", doclabels.FRAMES)(doclabels.frames_v1)
+register("genre.v1", genre.SPEC)(genre.genre_v1)
+register("frames.v1", frames.SPEC)(frames.frames_v1)
 register("techniques.v1", techniques.SPEC)(techniques.techniques_v1)
 register("techniques.v2", techniques_reader.SPEC)(techniques_reader.techniques_v2)
 register("narratives.v1", narratives.SPEC)(narratives.narratives_v1)

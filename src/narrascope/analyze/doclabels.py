@@ -1,6 +1,10 @@
-"""Document-level label detectors (genre, frames): a trained linear head over pooled sentence embeddings.
+"""The shared base of the document-label detectors (``analyze.genre``, ``analyze.frames``): a trained linear
+head over pooled sentence embeddings, and ``model_dir``, the committed model folder of a built-in detector.
 
 Evidence for each label: the sentences whose embeddings push the label's score up the most.
+
+``GENRE``, ``FRAMES``, ``genre_v1`` and ``frames_v1`` are still importable from here, as re-exports of the
+``genre`` and ``frames`` packages (reached lazily: those packages build on this module).
 """
 
 from __future__ import annotations
@@ -8,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, pool
-from narrascope.analyze.spec import ArticleFormat, DetectorSpec
-from narrascope.types import Analysis, DetectorResult, Document, Finding, Span
+from narrascope.types import DetectorResult, Document, Finding, Span
 
 EVIDENCE_SENTENCES = 3
 
@@ -67,43 +71,19 @@ class HeadDetector:
         return tuple(out)
 
 
-def st1_rows(a: Analysis) -> list[str]:
-    """SemEval-2023 subtask 1: ``id<TAB>genre`` (``reporting`` when the result is missing)."""
-    r = a.result("genre")
-    label = r.findings[0].label if r and r.findings else "reporting"
-    return [f"{a.document.article.id}\t{label}"]
+_MOVED = {  # name -> (its module now, its name there)
+    "GENRE": ("narrascope.analyze.genre.spec", "SPEC"),
+    "FRAMES": ("narrascope.analyze.frames.spec", "SPEC"),
+    "genre_v1": ("narrascope.analyze.genre.detector", "genre_v1"),
+    "frames_v1": ("narrascope.analyze.frames.detector", "frames_v1"),
+}
 
 
-def st2_rows(a: Analysis) -> list[str]:
-    """SemEval-2023 subtask 2: ``id<TAB>frame,frame``."""
-    r = a.result("frames")
-    labels = ",".join(f.label for f in r.findings) if r else ""
-    return [f"{a.document.article.id}\t{labels}"]
+def __getattr__(name: str) -> Any:
+    """The names this module had before genre and frames became packages (re-exports, lazily)."""
+    if name not in _MOVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
 
-
-GENRE = DetectorSpec(
-    task="genre",
-    title="Genre",
-    label_kind="genres",
-    default=True,
-    trainer="narrascope.train.heads:recipe",
-    attributes=(),
-    writers=(ArticleFormat("semeval2023-st1", st1_rows),),
-)
-FRAMES = DetectorSpec(
-    task="frames",
-    title="Frames",
-    label_kind="frames",
-    default=True,
-    trainer="narrascope.train.heads:recipe",
-    attributes=(),
-    writers=(ArticleFormat("semeval2023-st2", st2_rows),),
-)
-
-
-def genre_v1() -> HeadDetector:
-    return HeadDetector("genre.v1", model_dir("genre"))
-
-
-def frames_v1() -> HeadDetector:
-    return HeadDetector("frames.v1", model_dir("frames"))
+    module, attr = _MOVED[name]
+    return getattr(import_module(module), attr)
