@@ -34,11 +34,11 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.base import Features
+from narrascope.analyze.doclabels import model_dir
 from narrascope.analyze.heads import LinearHead, ModelFileError, pool
 from narrascope.analyze.lexical import hashed_ngrams
-from narrascope.analyze.spec import ArticleFormat, Attr, DetectorSpec, file_of
 from narrascope.taxonomy import Label, Taxonomy, builtin_taxonomy, load_taxonomy
-from narrascope.types import Analysis, DetectorResult, Document, Finding, Span
+from narrascope.types import DetectorResult, Document, Finding, Span
 
 Matrix = npt.NDArray[np.float32]
 EVIDENCE_SENTENCES = 3
@@ -335,47 +335,9 @@ def explain(doc: Document, narrative: Label, sub: Label | None, evidence: Sequen
 
 
 def model_folder() -> Path:
-    from narrascope.analyze.doclabels import model_dir
-
     return model_dir("narratives")
 
 
 def narratives_v1() -> NarrativeDetector:
     """The built-in detector: the SemEval-2025 taxonomy with the committed trained model."""
     return NarrativeDetector.from_model(model_folder(), "narratives.v1")
-
-
-def st2_rows(a: Analysis) -> list[str]:
-    """SemEval-2025 subtask 2: ``file<TAB>narrative;narrative<TAB>subnarrative;subnarrative`` (``Other``
-    for none)."""
-    r = a.result("narratives")
-    findings = r.findings if r else ()
-    coarse = [f.label for f in findings if f.attr("level") == "narrative"] or ["Other"]
-    fine = [f.label for f in findings if f.attr("level") == "subnarrative"] or ["Other"]
-    return [f"{file_of(a)}\t{';'.join(coarse)}\t{';'.join(fine)}"]
-
-
-def st3_rows(a: Analysis) -> list[str]:
-    """SemEval-2025 subtask 3: ``file<TAB>explanation`` of the dominant narrative (empty without one)."""
-    r = a.result("narratives")
-    dominant = [f for f in (r.findings if r else ()) if f.attr("dominant") == "true"]
-    text = " ".join(dominant[0].attr("explanation").split()) if dominant else ""
-    return [f"{file_of(a)}\t{text}"]
-
-
-SPEC = DetectorSpec(
-    task="narratives",
-    title="Narratives",
-    label_kind=None,  # the labels are the taxonomy's (a user's own one too), not a labels kind
-    default=True,
-    trainer="narrascope.train.narratives:recipe",
-    attributes=(
-        Attr("level", "str", "a narrative, or a subnarrative of one", ("narrative", "subnarrative")),
-        Attr("parent", "str", "a subnarrative's narrative"),
-        Attr("dominant", "bool", "the document's dominant narrative (only ever 'true')"),
-        Attr(
-            "explanation", "str", f"the dominant narrative's explanation, at most {EXPLANATION_WORDS} words"
-        ),
-    ),
-    writers=(ArticleFormat("semeval2025-st2", st2_rows), ArticleFormat("semeval2025-st3", st3_rows)),
-)
