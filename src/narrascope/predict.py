@@ -146,7 +146,7 @@ def _predict_mentions(input_dir: Path, mentions: Path, out: Path, analyzer: Anal
     """``semeval2025-st1`` in the official setting: roles for the given mentions, in the file's order; a
     mention whose article is missing or failed still gets a row (the fallback roles), and an error."""
     from narrascope.analyze.base import GivenRoles
-    from narrascope.analyze.framing import FALLBACK_ROW, official_row
+    from narrascope.analyze.framing.formats import FALLBACK_ROW, official_row
     from narrascope.entities.annotations import read_rows
     from narrascope.types import Article
 
