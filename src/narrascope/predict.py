@@ -136,8 +136,8 @@ def predict_checkthat(
     input_tsv: Path, out: Path, detector: str | None = None, chunk: int = 2000
 ) -> PredictSummary:
     """CheckThat! 2024 Task 1 (``checkthat2024-t1``): the claims package's writer
-    (``analyze.claims.write_checkthat``), counted in sentences."""
-    from narrascope.analyze.claims import write_checkthat
+    (``analyze.claims.formats.write_checkthat``), counted in sentences."""
+    from narrascope.analyze.claims.formats import write_checkthat
 
     return PredictSummary(write_checkthat(input_tsv, out, detector, chunk), (), unit="sentences")
 

@@ -23,12 +23,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.analyze.base import Detector, Features, MissingDetectorError
+from narrascope.analyze.base import Detector, Features
+from narrascope.analyze.doclabels import model_dir
 from narrascope.analyze.heads import LinearHead, ModelFileError
 from narrascope.analyze.lexical import hashed_ngrams
-from narrascope.analyze.spec import Attr, DetectorSpec, SentenceFormat
 from narrascope.knownclaims import MAX_CLAIMS, Claim, read_claims
-from narrascope.types import DetectorResult, Document, Finding, InputError, Span
+from narrascope.types import DetectorResult, Document, Finding, Span
 
 Matrix = npt.NDArray[np.float32]
 LABEL = "check-worthy"
@@ -187,60 +187,7 @@ def _match_finding(span: Span, claim: Claim, similarity: float) -> Finding:
     )
 
 
-def write_checkthat(source: Path, out: Path, detector: str | None = None, chunk: int = 2000) -> int:
-    """CheckThat! 2024 Task 1: read the official TSV (``Sentence_id``, ``Text``; other columns ignored) and
-    write the official submission file: the header ``id<TAB>class_label<TAB>run_id``, then one row per
-    sentence, ``Yes`` when its check-worthiness reaches the model's threshold. Returns the sentences
-    written."""
-    from narrascope.analyze.base import get_detector, resolve
-    from narrascope.datasets.checkthat import read_tsv
-    from narrascope.encode import get_encoder
-    from narrascope.scoring.checkthat import PRED_HEADER
-
-    if source.is_dir():
-        raise InputError(str(source), "checkthat2024-t1 reads one TSV file (Sentence_id, Text), not a folder")
-    model = get_detector(detector or "claims")
-    if not isinstance(model, ClaimsDetector):
-        raise MissingDetectorError(
-            f"detector {detector!r} does not serve 'claims', which checkthat2024-t1 needs"
-        )
-    rows = read_tsv(source)
-    encoder = get_encoder(model.head.space)
-    run_id = resolve(detector or "claims")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as f:
-        f.write(PRED_HEADER + "\n")
-        for start in range(0, len(rows), chunk):
-            part = rows[start : start + chunk]
-            texts = [r.text for r in part]
-            scores = model.score_texts(texts, encoder.encode(texts))
-            for r, s in zip(part, scores, strict=True):
-                f.write(f"{r.id}\t{'Yes' if s >= model.threshold else 'No'}\t{run_id}\n")
-    return len(rows)
-
-
-SPEC = DetectorSpec(
-    task="claims",
-    title="Claims",
-    label_kind="claims",
-    default=True,
-    trainer="narrascope.train.claims:recipe",
-    attributes=(
-        Attr("level", "str", "a check-worthy sentence, or its match to a known claim", ("sentence", "match")),
-        Attr("training_language", "list", "the languages the model was trained on"),
-        Attr("language_note", "str", "why scores are rougher in this document's language"),
-        Attr("claim_id", "str", "the matched known claim's id"),
-        Attr("claim", "str", "the matched known claim's text"),
-        Attr("date", "str", "the matched known claim's date"),
-        Attr("url", "str", "the matched known claim's address"),
-    ),
-    writers=(SentenceFormat("checkthat2024-t1", write_checkthat),),
-)
-
-
 def claims_v1(known: KnownClaims | None = None) -> ClaimsDetector:
-    from narrascope.analyze.doclabels import model_dir
-
     return ClaimsDetector("claims.v1", model_dir("claims"), known=known)
 
 
@@ -253,8 +200,6 @@ def matching_known_claims(detectors: Sequence[str | Detector], path: str | Path)
 
 def with_known_claims(path: str | Path, max_claims: int = MAX_CLAIMS) -> ClaimsDetector:
     """The newest built-in claims detector, matching the known claims of ``path`` (errors name the file)."""
-    from narrascope.analyze.doclabels import model_dir
-
     detector = ClaimsDetector("claims.v1", model_dir("claims"))
     detector.known = KnownClaims.from_file(path, detector.head.space, max_claims=max_claims)
     return detector
