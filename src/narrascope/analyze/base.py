@@ -273,8 +273,9 @@ def specs() -> dict[str, DetectorSpec]:
 
 
 def builtin_specs() -> dict[str, DetectorSpec]:
-    """The built-in detectors' specs by name, in registration order (no plugin's: reading them never fails
-    on a broken plugin installed beside)."""
+    """The specs of the detectors registered in this process (the built-in ones, and any ``register()``
+    added), by name in registration order; no plugin's, so reading them never fails on a broken plugin
+    installed beside."""
     _load_builtins()
     return {n: s for n, s in _SPECS.items() if n not in _PLUGINS}
 
