@@ -4,8 +4,10 @@ registered detector (``test_detectors.py``) and the test of a detector plugged i
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 
+from narrascope.analyze import base
 from narrascope.analyze.base import Detector, spec_of, specs
 from narrascope.analyze.spec import DetectorSpec
 from narrascope.extract import prepare
@@ -66,8 +68,9 @@ def check_detector(detector: Detector) -> None:
 def check_spec(name: str, spec: DetectorSpec) -> None:
     """A registered spec: it serves its name's task, agrees on title and label kind with every other spec
     of that task (the report shows one section per task), names a label kind that exists, official formats
-    ``narrascope predict`` writes from its task, and a trainer module that exists."""
-    from narrascope.predict import SENTENCE_TASKS, TASKS
+    ``narrascope predict`` writes from its task, and a trainer module that exists; a built-in spec also the
+    writers of its formats, from its own package (``package_problems``)."""
+    from narrascope.predict import SENTENCES, TASKS
 
     assert spec.task == task_of(name), name
     assert spec.title, name
@@ -78,9 +81,40 @@ def check_spec(name: str, spec: DetectorSpec) -> None:
         if theirs.task == spec.task:
             assert (theirs.title, theirs.label_kind) == (spec.title, spec.label_kind), (name, other)
     for fmt in spec.formats:
-        assert fmt in TASKS or fmt in SENTENCE_TASKS, f"{name}: no official format {fmt!r}"
-        if fmt in TASKS:
-            assert TASKS[fmt].detector == spec.task, (name, fmt, TASKS[fmt].detector)
+        assert fmt in TASKS or fmt in SENTENCES, f"{name}: no official format {fmt!r}"
+        written_from = TASKS[fmt].detector if fmt in TASKS else SENTENCES[fmt].detector
+        assert written_from == spec.task, (name, fmt, written_from)
     if spec.trainer is not None:
         module = spec.trainer.partition(":")[0]
         assert importlib.util.find_spec(module) is not None, f"{name}: no trainer module {module!r}"
+    if base._REGISTRY[name].__module__.startswith("narrascope."):  # built in (not a test's, not a plugin's)
+        problems = package_problems(name, spec)
+        assert not problems, "; ".join(problems)
+
+
+def package_problems(name: str, spec: DetectorSpec) -> list[str]:
+    """What a built-in detector's folder lacks: the detector's factory lives in a package of its own under
+    ``narrascope.analyze`` (``analyze/<task>/``), whose ``formats`` module's ``FORMATS`` holds a writer for
+    each of the spec's formats, the one the spec carries and ``narrascope predict`` writes with."""
+    from narrascope.predict import SENTENCES, TASKS
+
+    module = base._REGISTRY[name].__module__  # the factory's module, e.g. narrascope.analyze.genre.detector
+    package = module.rpartition(".")[0]
+    found = importlib.util.find_spec(package)
+    if not package.startswith("narrascope.analyze.") or found is None or not found.submodule_search_locations:
+        return [f"{name}: its factory {module} is not in a detector package analyze/<task>/"]
+    if importlib.util.find_spec(f"{package}.formats") is None:
+        return [f"{name}: {package} has no formats module"] if spec.formats else []
+    shipped = {w.name: w for w in getattr(importlib.import_module(f"{package}.formats"), "FORMATS", ())}
+    out = []
+    for fmt in spec.formats:
+        writer = spec.writer(fmt)
+        if fmt not in shipped:
+            out.append(f"{name}: {package}.formats.FORMATS has no writer of {fmt!r}")
+        elif writer is not shipped[fmt]:
+            out.append(f"{name}: the spec's writer of {fmt!r} is not {package}.formats'")
+        else:
+            used = TASKS[fmt].format_rows if fmt in TASKS else SENTENCES[fmt].write
+            if used is not getattr(writer, "rows", getattr(writer, "write", None)):
+                out.append(f"{name}: predict writes {fmt!r} with another writer than {package}.formats'")
+    return out

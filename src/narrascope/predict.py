@@ -1,4 +1,9 @@
-"""``predict``: a folder of ``*.txt`` articles in, exactly the official submission format of a task out."""
+"""``predict``: a folder of ``*.txt`` articles in, exactly the official submission format of a task out.
+
+The formats and their writers are the built-in detectors' (each spec's ``writers``, defined in its package's
+``formats.py``): ``TASKS`` holds those written article by article, ``SENTENCE_TASKS`` those over a file of
+sentences. This module reads the input, runs the analyzer and writes the rows.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from narrascope.analyze.base import available
-from narrascope.analyze.techniques import span_rows, st3_rows
+from narrascope.analyze.base import MissingDetectorError, available, builtin_specs
+from narrascope.analyze.spec import ArticleFormat, SentenceFormat
 from narrascope.ingest import iter_txt_folder
 from narrascope.pipeline import Analyzer
-from narrascope.types import Analysis, DocumentError, InputError, NarrascopeError
+from narrascope.types import Analysis, DocumentError, InputError
+
+__all__ = [
+    "SENTENCE_TASKS",
+    "TASKS",
+    "MissingDetectorError",
+    "PredictSummary",
+    "PredictTask",
+    "predict",
+    "predict_checkthat",
+    "task_for",
+]
 
 Formatter = Callable[[Analysis], list[str]]
 
@@ -22,63 +38,31 @@ class PredictTask:
     format_rows: Formatter
 
 
-def _st1(a: Analysis) -> list[str]:
-    r = a.result("genre")
-    label = r.findings[0].label if r and r.findings else "reporting"
-    return [f"{a.document.article.id}\t{label}"]
+@dataclass(frozen=True)
+class SentenceTask:
+    name: str
+    detector: str
+    write: Callable[[Path, Path, str | None], int]
 
 
-def _st2(a: Analysis) -> list[str]:
-    r = a.result("frames")
-    labels = ",".join(f.label for f in r.findings) if r else ""
-    return [f"{a.document.article.id}\t{labels}"]
+def _official_formats() -> tuple[dict[str, PredictTask], dict[str, SentenceTask]]:
+    """Every official format a built-in spec carries the writer of, by name, with the task it is written from
+    (the first spec of a format gives its writer: a task's versions and modes share theirs)."""
+    articles: dict[str, PredictTask] = {}
+    sentences: dict[str, SentenceTask] = {}
+    for spec in builtin_specs().values():
+        for w in spec.writers:
+            if w.name in articles or w.name in sentences:
+                continue
+            if isinstance(w, ArticleFormat):
+                articles[w.name] = PredictTask(w.name, spec.task, w.rows)
+            elif isinstance(w, SentenceFormat):
+                sentences[w.name] = SentenceTask(w.name, spec.task, w.write)
+    return dict(sorted(articles.items())), dict(sorted(sentences.items()))
 
 
-def _file_of(a: Analysis) -> str:
-    article = a.document.article
-    return dict(article.meta).get("file", article.id + ".txt")
-
-
-def _st2_2025(a: Analysis) -> list[str]:
-    r = a.result("narratives")
-    findings = r.findings if r else ()
-    coarse = [f.label for f in findings if f.attr("level") == "narrative"] or ["Other"]
-    fine = [f.label for f in findings if f.attr("level") == "subnarrative"] or ["Other"]
-    return [f"{_file_of(a)}\t{';'.join(coarse)}\t{';'.join(fine)}"]
-
-
-def _st3_2025(a: Analysis) -> list[str]:
-    r = a.result("narratives")
-    dominant = [f for f in (r.findings if r else ()) if f.attr("dominant") == "true"]
-    text = " ".join(dominant[0].attr("explanation").split()) if dominant else ""
-    return [f"{_file_of(a)}\t{text}"]
-
-
-def _st1_2025(a: Analysis) -> list[str]:
-    """Without a mentions file: one row per mention the detector found (end inclusive)."""
-    r = a.result("framing")
-    rows = []
-    for f in r.findings if r else ():
-        if f.attr("level") == "mention" and f.start is not None and f.end is not None:
-            fine = "\t".join(f.attr("fine_roles").split(","))
-            text = " ".join(a.document.text[f.start : f.end].split())
-            rows.append(f"{_file_of(a)}\t{text}\t{f.start}\t{f.end - 1}\t{f.attr('main_role')}\t{fine}")
-    return rows
-
-
-TASKS: dict[str, PredictTask] = {
-    "semeval2023-st1": PredictTask("semeval2023-st1", "genre", _st1),
-    "semeval2023-st2": PredictTask("semeval2023-st2", "frames", _st2),
-    "semeval2023-st3": PredictTask("semeval2023-st3", "techniques", st3_rows),
-    "spans": PredictTask("spans", "techniques", span_rows),
-    "semeval2025-st1": PredictTask("semeval2025-st1", "framing", _st1_2025),
-    "semeval2025-st2": PredictTask("semeval2025-st2", "narratives", _st2_2025),
-    "semeval2025-st3": PredictTask("semeval2025-st3", "narratives", _st3_2025),
-}
-
-
-class MissingDetectorError(NarrascopeError):
-    """The task needs a detector this installation does not have."""
+TASKS, SENTENCES = _official_formats()  # official formats written per article; per sentence of a TSV
+SENTENCE_TASKS = tuple(SENTENCES)  # a TSV of sentences in, one label per sentence out
 
 
 @dataclass(frozen=True)
@@ -86,9 +70,6 @@ class PredictSummary:
     written: int
     errors: tuple[DocumentError, ...]
     unit: str = "articles"  # what ``written`` counts
-
-
-SENTENCE_TASKS = ("checkthat2024-t1",)  # a TSV of sentences in, one label per sentence out
 
 
 def task_for(name: str) -> PredictTask:
@@ -122,7 +103,8 @@ def predict(
     if task_name in SENTENCE_TASKS:
         if mentions is not None:
             raise InputError(str(mentions), f"--mentions applies to semeval2025-st1, not {task_name}")
-        return predict_checkthat(input_dir, out, detector=detector)
+        sentences = SENTENCES[task_name]
+        return PredictSummary(sentences.write(input_dir, out, detector), (), unit="sentences")
     task = task_for(task_name)
     if detector is not None:
         if task_of(resolve(detector)) != task.detector:
@@ -153,44 +135,18 @@ def predict(
 def predict_checkthat(
     input_tsv: Path, out: Path, detector: str | None = None, chunk: int = 2000
 ) -> PredictSummary:
-    """CheckThat! 2024 Task 1: read the official TSV (``Sentence_id``, ``Text``; other columns ignored) and
-    write the official submission file: the header ``id<TAB>class_label<TAB>run_id``, then one row per
-    sentence, ``Yes`` when its check-worthiness reaches the model's threshold."""
-    from narrascope.analyze.base import get_detector, resolve
-    from narrascope.analyze.claims import ClaimsDetector
-    from narrascope.datasets.checkthat import read_tsv
-    from narrascope.encode import get_encoder
-    from narrascope.scoring.checkthat import PRED_HEADER
+    """CheckThat! 2024 Task 1 (``checkthat2024-t1``): the claims package's writer
+    (``analyze.claims.formats.write_checkthat``), counted in sentences."""
+    from narrascope.analyze.claims.formats import write_checkthat
 
-    if input_tsv.is_dir():
-        raise InputError(
-            str(input_tsv), "checkthat2024-t1 reads one TSV file (Sentence_id, Text), not a folder"
-        )
-    model = get_detector(detector or "claims")
-    if not isinstance(model, ClaimsDetector):
-        raise MissingDetectorError(
-            f"detector {detector!r} does not serve 'claims', which checkthat2024-t1 needs"
-        )
-    rows = read_tsv(input_tsv)
-    encoder = get_encoder(model.head.space)
-    run_id = resolve(detector or "claims")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as f:
-        f.write(PRED_HEADER + "\n")
-        for start in range(0, len(rows), chunk):
-            part = rows[start : start + chunk]
-            texts = [r.text for r in part]
-            scores = model.score_texts(texts, encoder.encode(texts))
-            for r, s in zip(part, scores, strict=True):
-                f.write(f"{r.id}\t{'Yes' if s >= model.threshold else 'No'}\t{run_id}\n")
-    return PredictSummary(len(rows), (), unit="sentences")
+    return PredictSummary(write_checkthat(input_tsv, out, detector, chunk), (), unit="sentences")
 
 
 def _predict_mentions(input_dir: Path, mentions: Path, out: Path, analyzer: Analyzer) -> PredictSummary:
     """``semeval2025-st1`` in the official setting: roles for the given mentions, in the file's order; a
     mention whose article is missing or failed still gets a row (the fallback roles), and an error."""
     from narrascope.analyze.base import GivenRoles
-    from narrascope.analyze.framing import FALLBACK_ROW, official_row
+    from narrascope.analyze.framing.formats import FALLBACK_ROW, official_row
     from narrascope.entities.annotations import read_rows
     from narrascope.types import Article
 

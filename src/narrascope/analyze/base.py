@@ -132,6 +132,10 @@ _plugins_loaded = False
 _LOCK = threading.RLock()  # the first listing may come from a server's threads at once
 
 
+class MissingDetectorError(NarrascopeError):
+    """The task needs a detector this installation does not have."""
+
+
 class PluginError(NarrascopeError, RuntimeError):
     """A third-party detector's entry point failed to load, or names a detector registered already."""
 
@@ -266,6 +270,14 @@ def specs() -> dict[str, DetectorSpec]:
     """Every registered detector's spec by name, sorted: the built-in ones and the installed plugins'."""
     names = available()
     return {n: _SPECS[n] for n in names}
+
+
+def builtin_specs() -> dict[str, DetectorSpec]:
+    """The specs of the detectors registered in this process (the built-in ones, and any ``register()``
+    added), by name in registration order; no plugin's, so reading them never fails on a broken plugin
+    installed beside."""
+    _load_builtins()
+    return {n: s for n, s in _SPECS.items() if n not in _PLUGINS}
 
 
 def task_spec(task: str) -> DetectorSpec | None:

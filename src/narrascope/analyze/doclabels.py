@@ -1,6 +1,10 @@
-"""Document-level label detectors (genre, frames): a trained linear head over pooled sentence embeddings.
+"""The shared base of the document-label detectors (``analyze.genre``, ``analyze.frames``): a trained linear
+head over pooled sentence embeddings, and ``model_dir``, the committed model folder of a built-in detector.
 
 Evidence for each label: the sentences whose embeddings push the label's score up the most.
+
+``GENRE``, ``FRAMES``, ``genre_v1`` and ``frames_v1`` are still importable from here, as re-exports of the
+``genre`` and ``frames`` packages (reached lazily: those packages build on this module).
 """
 
 from __future__ import annotations
@@ -8,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead, pool
-from narrascope.analyze.spec import DetectorSpec
 from narrascope.types import DetectorResult, Document, Finding, Span
 
 EVIDENCE_SENTENCES = 3
@@ -67,29 +71,19 @@ class HeadDetector:
         return tuple(out)
 
 
-GENRE = DetectorSpec(
-    task="genre",
-    title="Genre",
-    label_kind="genres",
-    default=True,
-    trainer="narrascope.train.heads:recipe",
-    formats=("semeval2023-st1",),
-    attributes=(),
-)
-FRAMES = DetectorSpec(
-    task="frames",
-    title="Frames",
-    label_kind="frames",
-    default=True,
-    trainer="narrascope.train.heads:recipe",
-    formats=("semeval2023-st2",),
-    attributes=(),
-)
+_MOVED = {  # name -> (its module now, its name there)
+    "GENRE": ("narrascope.analyze.genre.spec", "SPEC"),
+    "FRAMES": ("narrascope.analyze.frames.spec", "SPEC"),
+    "genre_v1": ("narrascope.analyze.genre.detector", "genre_v1"),
+    "frames_v1": ("narrascope.analyze.frames.detector", "frames_v1"),
+}
 
 
-def genre_v1() -> HeadDetector:
-    return HeadDetector("genre.v1", model_dir("genre"))
+def __getattr__(name: str) -> Any:
+    """The names this module had before genre and frames became packages (re-exports, lazily)."""
+    if name not in _MOVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
 
-
-def frames_v1() -> HeadDetector:
-    return HeadDetector("frames.v1", model_dir("frames"))
+    module, attr = _MOVED[name]
+    return getattr(import_module(module), attr)

@@ -12,16 +12,22 @@ Finding attributes are strings (``Finding.attrs``); an ``Attr`` says how its str
 - ``int``: a whole number, ``"3"``; ``float``: a number, ``"0.25"``;
 - ``bool``: ``"true"`` or ``"false"``;
 - ``list``: comma-joined items (each one of ``values`` when given), ``""`` for none.
+
+A spec also carries the writers of its official formats (``writers``: an ``ArticleFormat`` for a format
+written article by article, a ``SentenceFormat`` for one over a file of sentences), defined in its detector's
+package (``analyze/<task>/formats.py``); ``narrascope predict`` reads them from the built-in specs.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from narrascope.labels import is_kind_name
-from narrascope.types import Finding
+from narrascope.types import Analysis, Finding
 
 AttrType = Literal["str", "int", "float", "bool", "list"]
 ATTR_TYPES: tuple[AttrType, ...] = ("str", "int", "float", "bool", "list")
@@ -70,6 +76,36 @@ class Attr:
 
 
 @dataclass(frozen=True)
+class ArticleFormat:
+    """An official format written article by article (``narrascope predict`` over a folder of ``*.txt``):
+    ``rows`` gives one analysed article's lines, without their newlines."""
+
+    name: str
+    rows: Callable[[Analysis], list[str]]
+
+
+@dataclass(frozen=True)
+class SentenceFormat:
+    """An official format over one file of sentences, not articles (CheckThat! 2024 Task 1):
+    ``write(source, out, detector)`` reads ``source``, writes the whole submission to ``out`` with the
+    detector named ``detector`` (None: the newest of the spec's task) and returns how many sentences it
+    wrote."""
+
+    name: str
+    write: Callable[[Path, Path, str | None], int]
+
+
+OfficialFormat = ArticleFormat | SentenceFormat
+
+
+def file_of(analysis: Analysis) -> str:
+    """The article's file name, as the SemEval-2025 formats name an article (its ``file`` meta, else
+    ``<id>.txt``)."""
+    article = analysis.document.article
+    return dict(article.meta).get("file", article.id + ".txt")
+
+
+@dataclass(frozen=True)
 class DetectorSpec:
     """One detector's declaration.
 
@@ -79,8 +115,9 @@ class DetectorSpec:
     its definitions are ``data/labels/<kind>.yaml`` where we ship one; ``default``: its family (the name
     without the version) is in the default detector set; ``trainer``: ``"module:function"``, the recipe
     ``narrascope train NAME`` runs (a function of one ``narrascope.train.TrainJob``), None when it has none;
-    ``formats``: the official formats ``narrascope predict`` writes from it; ``attributes``: the finding
-    attributes it may set (None: not declared, any string attribute passes).
+    ``formats``: the official formats ``narrascope predict`` writes from it (default: its writers' names);
+    ``attributes``: the finding attributes it may set (None: not declared, any string attribute passes);
+    ``writers``: the writers of its formats, from its own package (each one's name among ``formats``).
     """
 
     task: str
@@ -90,6 +127,7 @@ class DetectorSpec:
     trainer: str | None = None
     formats: tuple[str, ...] = ()
     attributes: tuple[Attr, ...] | None = field(default=None)
+    writers: tuple[OfficialFormat, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.task:
@@ -100,7 +138,12 @@ class DetectorSpec:
             raise ValueError(f"{self.task}: label kind {self.label_kind!r} is not a name like 'techniques'")
         if self.trainer is not None and not re.match(r"^[\w.]+:\w+$", self.trainer):
             raise ValueError(f"{self.task}: trainer {self.trainer!r} is not 'module:function'")
-        object.__setattr__(self, "formats", tuple(self.formats))
+        writers = tuple(self.writers)
+        object.__setattr__(self, "writers", writers)
+        object.__setattr__(self, "formats", tuple(self.formats) or tuple(w.name for w in writers))
+        unnamed = [w.name for w in writers if w.name not in self.formats]
+        if unnamed:
+            raise ValueError(f"{self.task}: writers of formats it does not name: {', '.join(unnamed)}")
         if self.attributes is not None:
             attrs = tuple(self.attributes)
             names = [a.name for a in attrs]
@@ -111,7 +154,8 @@ class DetectorSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """What a client reads of it (``/api/detectors``): task, title, label kind, formats and the attribute
-        schema (None: not declared). The trainer and the default flag concern this installation only."""
+        schema (None: not declared). The trainer, the default flag and the writers concern this installation
+        only."""
         attributes = [a.to_dict() for a in self.attributes] if self.attributes is not None else None
         return {
             "task": self.task,
@@ -120,6 +164,10 @@ class DetectorSpec:
             "formats": list(self.formats),
             "attributes": attributes,
         }
+
+    def writer(self, name: str) -> OfficialFormat | None:
+        """The writer of the official format ``name``, None when the spec has none."""
+        return next((w for w in self.writers if w.name == name), None)
 
     def attribute(self, name: str) -> Attr | None:
         return next((a for a in self.attributes or () if a.name == name), None)

@@ -24,9 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.base import Detector, Features
+from narrascope.analyze.doclabels import model_dir
 from narrascope.analyze.heads import LinearHead, ModelFileError
 from narrascope.analyze.lexical import hashed_ngrams
-from narrascope.analyze.spec import Attr, DetectorSpec
 from narrascope.knownclaims import MAX_CLAIMS, Claim, read_claims
 from narrascope.types import DetectorResult, Document, Finding, Span
 
@@ -187,28 +187,7 @@ def _match_finding(span: Span, claim: Claim, similarity: float) -> Finding:
     )
 
 
-SPEC = DetectorSpec(
-    task="claims",
-    title="Claims",
-    label_kind="claims",
-    default=True,
-    trainer="narrascope.train.claims:recipe",
-    formats=("checkthat2024-t1",),
-    attributes=(
-        Attr("level", "str", "a check-worthy sentence, or its match to a known claim", ("sentence", "match")),
-        Attr("training_language", "list", "the languages the model was trained on"),
-        Attr("language_note", "str", "why scores are rougher in this document's language"),
-        Attr("claim_id", "str", "the matched known claim's id"),
-        Attr("claim", "str", "the matched known claim's text"),
-        Attr("date", "str", "the matched known claim's date"),
-        Attr("url", "str", "the matched known claim's address"),
-    ),
-)
-
-
 def claims_v1(known: KnownClaims | None = None) -> ClaimsDetector:
-    from narrascope.analyze.doclabels import model_dir
-
     return ClaimsDetector("claims.v1", model_dir("claims"), known=known)
 
 
@@ -221,8 +200,6 @@ def matching_known_claims(detectors: Sequence[str | Detector], path: str | Path)
 
 def with_known_claims(path: str | Path, max_claims: int = MAX_CLAIMS) -> ClaimsDetector:
     """The newest built-in claims detector, matching the known claims of ``path`` (errors name the file)."""
-    from narrascope.analyze.doclabels import model_dir
-
     detector = ClaimsDetector("claims.v1", model_dir("claims"))
     detector.known = KnownClaims.from_file(path, detector.head.space, max_claims=max_claims)
     return detector

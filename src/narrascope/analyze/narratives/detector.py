@@ -34,9 +34,9 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.base import Features
+from narrascope.analyze.doclabels import model_dir
 from narrascope.analyze.heads import LinearHead, ModelFileError, pool
 from narrascope.analyze.lexical import hashed_ngrams
-from narrascope.analyze.spec import Attr, DetectorSpec
 from narrascope.taxonomy import Label, Taxonomy, builtin_taxonomy, load_taxonomy
 from narrascope.types import DetectorResult, Document, Finding, Span
 
@@ -335,29 +335,9 @@ def explain(doc: Document, narrative: Label, sub: Label | None, evidence: Sequen
 
 
 def model_folder() -> Path:
-    from narrascope.analyze.doclabels import model_dir
-
     return model_dir("narratives")
 
 
 def narratives_v1() -> NarrativeDetector:
     """The built-in detector: the SemEval-2025 taxonomy with the committed trained model."""
     return NarrativeDetector.from_model(model_folder(), "narratives.v1")
-
-
-SPEC = DetectorSpec(
-    task="narratives",
-    title="Narratives",
-    label_kind=None,  # the labels are the taxonomy's (a user's own one too), not a labels kind
-    default=True,
-    trainer="narrascope.train.narratives:recipe",
-    formats=("semeval2025-st2", "semeval2025-st3"),
-    attributes=(
-        Attr("level", "str", "a narrative, or a subnarrative of one", ("narrative", "subnarrative")),
-        Attr("parent", "str", "a subnarrative's narrative"),
-        Attr("dominant", "bool", "the document's dominant narrative (only ever 'true')"),
-        Attr(
-            "explanation", "str", f"the dominant narrative's explanation, at most {EXPLANATION_WORDS} words"
-        ),
-    ),
-)

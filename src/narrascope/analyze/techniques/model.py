@@ -1,13 +1,7 @@
-"""Persuasion techniques (the 23 of SemEval-2023 Task 3): character spans with a technique and a score.
-
-Each sentence is scored for every technique by one linear head, shared by every language, over its context
-features (the sentence's embedding in the shared multilingual ``multi`` space, the mean embedding of its
-paragraph and of its two neighbours) plus its hashed word unigrams and bigrams (``analyze.lexical``): the
-loaded words and labels that embeddings blur. The English-only ``minilm`` space is not needed, so an
-English article pays one encoder pass, shared with the other detectors. A technique is
-found in a sentence when its score reaches that technique's own threshold (tuned on out-of-fold
-predictions for paragraph-level micro-F1, the official measure); each finding spans its sentence. Different
-techniques on the same text are all kept.
+"""The sentence model of the techniques task (``techniques.v1``): each sentence's context features (its
+``multi`` vector, its paragraph's mean and its neighbours' mean) and a ``TechniqueModel``, one linear head per
+feature space with per-technique thresholds. The v1 detector reads it, and the English mode and ``v2`` average
+in a ridge head of the same recipe.
 """
 
 from __future__ import annotations
@@ -19,12 +13,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.analyze.base import Features
 from narrascope.analyze.heads import LinearHead
 from narrascope.analyze.lexical import hashed_ngrams
-from narrascope.analyze.spec import DetectorSpec
 from narrascope.encode.manifest import ModelFileError, read_manifest
-from narrascope.types import Analysis, DetectorResult, Document, Finding, Span
+from narrascope.types import Document, Finding, Span
 
 Matrix = npt.NDArray[np.float32]
 SPACE = "multi"
@@ -144,87 +136,3 @@ def sentence_findings(
         s = doc.sentences[int(i)]
         out.append(Finding(label=labels[int(j)], score=float(scores[i, j]), start=s.start, end=s.end))
     return tuple(sorted(out, key=lambda f: (f.start or 0, f.end or 0, f.label)))
-
-
-def paragraph_labels(doc: Document, findings: Sequence[Finding]) -> list[list[str]]:
-    """Per paragraph of ``doc``, the techniques whose spans overlap it (sorted, no duplicates)."""
-    out: list[set[str]] = [set() for _ in doc.paragraphs]
-    for f in findings:
-        if f.start is None or f.end is None:
-            continue
-        for k, p in enumerate(doc.paragraphs):
-            if f.start < p.end and p.start < f.end:
-                out[k].add(f.label)
-    return [sorted(s) for s in out]
-
-
-class TechniquesDetector:
-    """The ``techniques`` detector: located findings, one per (sentence, technique) above threshold."""
-
-    task = "techniques"
-
-    def __init__(self, name: str, folder: Path) -> None:
-        self.name = name
-        self.model = TechniqueModel.load(folder)
-        self.model_version = f"{self.model.name}-{self.model.version}"
-        self.requires: tuple[str, ...] = tuple(self.model.heads)
-
-    def detect_batch(self, docs: Sequence[Document], feats: Sequence[Features]) -> list[DetectorResult]:
-        return [
-            DetectorResult(self.name, self.model_version, self.detect(doc, f))
-            for doc, f in zip(docs, feats, strict=True)
-        ]
-
-    def detect(self, doc: Document, feats: Features) -> tuple[Finding, ...]:
-        if not doc.sentences:
-            return ()
-        space = space_for(doc.lang)
-        if space not in self.model.heads:
-            space = next(iter(self.model.heads))
-        head = self.model.heads[space]
-        scores = self.model.sentence_scores(doc, feats.get(space), space)
-        return sentence_findings(doc, scores, head.labels, head.thresholds)
-
-
-def line_number(text: str, offset: int) -> int:
-    """The 1-based line of ``offset`` in ``text``, counting every line, empty ones too."""
-    return text.count("\n", 0, offset) + 1
-
-
-def st3_rows(analysis: Analysis) -> list[str]:
-    """SemEval-2023 subtask 3 rows: ``id<TAB>line<TAB>tech,tech`` for each non-empty line of the article."""
-    doc = analysis.document
-    result = analysis.result("techniques")
-    per_para = paragraph_labels(doc, result.findings if result else ())
-    return [
-        f"{doc.article.id}\t{line_number(doc.text, p.start)}\t{','.join(labels)}"
-        for p, labels in zip(doc.paragraphs, per_para, strict=True)
-    ]
-
-
-def span_rows(analysis: Analysis) -> list[str]:
-    """``id<TAB>technique<TAB>start<TAB>end`` (end exclusive) for every located technique finding."""
-    result = analysis.result("techniques")
-    doc_id = analysis.document.article.id
-    return [
-        f"{doc_id}\t{f.label}\t{f.start}\t{f.end}"
-        for f in (result.findings if result else ())
-        if f.start is not None and f.end is not None and f.end > f.start
-    ]
-
-
-SPEC = DetectorSpec(  # every version and mode of the task: located findings, no attributes
-    task="techniques",
-    title="Techniques",
-    label_kind="techniques",
-    default=True,
-    trainer="narrascope.train.techniques:recipe",
-    formats=("semeval2023-st3", "spans"),
-    attributes=(),
-)
-
-
-def techniques_v1() -> TechniquesDetector:
-    from narrascope.analyze.doclabels import model_dir
-
-    return TechniquesDetector("techniques.v1", model_dir("techniques"))

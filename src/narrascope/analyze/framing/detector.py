@@ -19,123 +19,30 @@ carry, ``mentions`` count and ``agree``, how many of them have that main role), 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from narrascope.analyze.base import Features
-from narrascope.analyze.heads import LinearHead
-from narrascope.analyze.spec import Attr, DetectorSpec
-from narrascope.encode.manifest import MANIFEST, ModelFileError, read_manifest, sha256_file
+from narrascope.analyze.doclabels import model_dir
+from narrascope.analyze.framing.model import (
+    FINE_ROLES,
+    MAIN_ROLES,
+    READER_SPACES,
+    USE_SPACE,
+    Decision,
+    FramingModel,
+    Matrix,
+    decide,
+)
+from narrascope.encode.manifest import ModelFileError
 from narrascope.entities import EntityMention, group
-from narrascope.entities.features import MentionRef, feature_digest, mention_features, reader_mention_rows
+from narrascope.entities.features import MentionRef, mention_features, reader_mention_rows
 from narrascope.entities.finders import find_mentions, merge
-from narrascope.entities.tagger import FILE as TAGGER_FILE
-from narrascope.entities.tagger import MentionTagger, has_caseless
-from narrascope.labels import labels
-from narrascope.scoring._labels import FINE_ROLES_2025, MAIN_ROLES_2025
+from narrascope.entities.tagger import has_caseless
 from narrascope.types import DetectorResult, Document, Finding
-
-Matrix = npt.NDArray[np.float32]
-MAIN_ROLES: tuple[str, ...] = MAIN_ROLES_2025
-FINE_ROLES: tuple[str, ...] = FINE_ROLES_2025
-USE_SPACE = "multi"
-READER_SPACES = "multi+reader"  # framing.v2: USE features, the reader's sentence vectors and token rows
-VERSIONS = {USE_SPACE: "1", READER_SPACES: "2"}
-
-
-def _parents() -> list[int]:
-    table = labels("roles")
-    return [MAIN_ROLES.index(table[f].parent) for f in FINE_ROLES]
-
-
-PARENT: list[int] = _parents()
-PARENT_INDEX = np.array(PARENT, dtype=np.int64)
-
-
-@dataclass(frozen=True)
-class Decision:
-    """Chosen roles of one mention: main role index and its probability, fine role indices best first."""
-
-    main: int
-    score: float
-    fine: tuple[int, ...]
-
-
-def decide(p_main: Matrix, p_fine: Matrix, thresholds: Matrix) -> Decision:
-    """Joint choice: the fine role with the best ``p(main role of it) * p(it)`` and its main role (better on
-    held-out data than the main role first: exact match 0.33 against 0.29 over all languages, main-role
-    accuracy 0.62 against 0.59); then the main role's other fine roles that reach their cut-off."""
-    best = int(np.argmax(p_main[PARENT_INDEX] * p_fine))
-    main = PARENT[best]
-    kids = sorted(
-        (j for j in range(len(FINE_ROLES)) if PARENT[j] == main and j != best),
-        key=lambda j: -float(p_fine[j]),
-    )
-    fine = [best] + [j for j in kids if p_fine[j] >= thresholds[j]]
-    return Decision(main, float(p_main[main]), tuple(fine))
-
-
-@dataclass
-class FramingModel:
-    """The two heads; saved as ``main/`` and ``fine/`` head folders under a top manifest."""
-
-    main: LinearHead
-    fine: LinearHead
-    reader: str = ""  # ``Reader.id`` of the reader a ``multi+reader`` model was trained on
-    tagger: MentionTagger | None = None  # finds mentions in caseless scripts from the reader's rows (v2)
-
-    def probabilities(self, x: Matrix) -> tuple[Matrix, Matrix]:
-        return self.main.scores(x), self.fine.scores(x)
-
-    def save(self, folder: Path, info: dict[str, Any]) -> None:
-        self.main.save(folder / "main")
-        self.fine.save(folder / "fine")
-        files = {f"{h}/{MANIFEST}": sha256_file(folder / h / MANIFEST) for h in ("main", "fine")}
-        if self.tagger is not None:
-            files[TAGGER_FILE] = sha256_file(self.tagger.save(folder))
-        manifest = {
-            "name": "framing",
-            "version": VERSIONS[self.main.space],
-            "space": self.main.space,
-            "main_roles": list(MAIN_ROLES),
-            "fine_roles": list(FINE_ROLES),
-            "files": files,
-            "inputs": {"mention_features": feature_digest()},
-            **info,
-        }
-        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-
-    @classmethod
-    def load(cls, folder: Path) -> FramingModel:
-        manifest = read_manifest(folder)
-        model = cls(LinearHead.load(folder / "main"), LinearHead.load(folder / "fine"))
-        if tuple(model.main.labels) != MAIN_ROLES or tuple(model.fine.labels) != FINE_ROLES:
-            raise ModelFileError(f"{folder}: the heads' labels are not the SemEval-2025 roles")
-        space = model.main.space
-        if space not in VERSIONS or manifest.version != VERSIONS[space]:
-            raise ModelFileError(
-                f"{folder / MANIFEST}: framing model version {manifest.version!r} over space {space!r}"
-            )
-        trained, builds = manifest.get("inputs", {}).get("mention_features"), feature_digest()
-        if trained != builds:
-            raise ModelFileError(
-                f"{folder / MANIFEST}: trained on mention features {str(trained)[:12]}, this install builds "
-                f"{builds[:12]} (the known actors, their camps or the feature layout changed); "
-                "retrain with narrascope train framing"
-            )
-        model.reader = str(manifest.get("reader", ""))
-        if space == READER_SPACES and not model.reader:
-            raise ModelFileError(f"{folder / MANIFEST}: a framing model over the reader must name its reader")
-        if TAGGER_FILE in manifest.files:
-            model.tagger = MentionTagger.load(folder)
-        return model
 
 
 class FramingDetector:
@@ -264,47 +171,9 @@ def entity_summary(mentions: Sequence[EntityMention], decisions: Sequence[Decisi
     return out
 
 
-ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP", "NAME")  # the finders' (and the actor table's) types
-SPEC_V1 = DetectorSpec(
-    task="framing",
-    title="Entities",
-    label_kind="roles",
-    default=True,
-    trainer="narrascope.train.framing:recipe_v1",
-    formats=("semeval2025-st1",),
-    attributes=(
-        Attr(
-            "level",
-            "str",
-            "one mention (with its span), or one entity over its mentions",
-            ("mention", "entity"),
-        ),
-        Attr("entity", "str", "the entity's canonical name, shared by its mentions"),
-        Attr("type", "str", "the entity's type", ENTITY_TYPES),
-        Attr("main_role", "str", "the main role (also the finding's label)", MAIN_ROLES),
-        Attr("fine_roles", "list", "the fine roles of that main role", FINE_ROLES),
-        Attr("mentions", "int", "an entity's number of mentions"),
-        Attr("agree", "int", "how many of an entity's mentions have its main role"),
-    ),
-)
-SPEC_V2 = replace(SPEC_V1, trainer="narrascope.train.framing:recipe_v2")
-
-
 def framing_v1() -> FramingDetector:
-    from narrascope.analyze.doclabels import model_dir
-
     return FramingDetector("framing.v1", model_dir("framing"))
 
 
 def framing_v2() -> FramingDetector:
-    from narrascope.analyze.doclabels import model_dir
-
     return FramingDetector("framing.v2", model_dir("framing-reader"))
-
-
-FALLBACK_ROW = "Antagonist\tForeign Adversary"
-
-
-def official_row(file: str, entity: str, start: int, end_incl: int, roles: str) -> str:
-    """``file<TAB>entity<TAB>start<TAB>end<TAB>main<TAB>fine...`` (``roles`` already TAB-joined)."""
-    return f"{file}\t{entity}\t{start}\t{end_incl}\t{roles}"

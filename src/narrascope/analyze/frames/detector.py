@@ -1,0 +1,9 @@
+"""The ``frames`` detector's factory: the shared document-label head over its committed model."""
+
+from __future__ import annotations
+
+from narrascope.analyze.doclabels import HeadDetector, model_dir
+
+
+def frames_v1() -> HeadDetector:
+    return HeadDetector("frames.v1", model_dir("frames"))
