@@ -8,7 +8,6 @@ weights file is an error naming the file.
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.encode.manifest import MANIFEST, ModelFileError, read_manifest, sha256_file
+from narrascope.encode.manifest import (
+    MANIFEST,
+    Manifest,
+    ModelFileError,
+    ModelFolder,
+    read_manifest,
+    sha256_file,
+)
 
 __all__ = ["MANIFEST", "WEIGHTS", "LinearHead", "ModelFileError", "pool", "read_manifest", "sha256_file"]
 
@@ -76,39 +82,42 @@ class LinearHead:
             self._columns_of = self.lexical
         return self._columns
 
-    def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+    def model_folder(self) -> ModelFolder:
+        """The head as a model folder to write: ``weights.npz``; ``info`` after ``files`` in its manifest."""
         coef, icpt, cuts = (
             self.coef.astype(np.float16),
             self.intercept.astype(np.float32),
             self.thresholds.astype(np.float32),
         )
+        buf = io.BytesIO()
         if self.lexical is None:
-            np.savez_compressed(folder / WEIGHTS, coef=coef, intercept=icpt, thresholds=cuts)
+            np.savez_compressed(buf, coef=coef, intercept=icpt, thresholds=cuts)
         else:
             codes, scale = quantize_rows(self.lexical)
             np.savez_compressed(
-                folder / WEIGHTS,
-                coef=coef,
-                intercept=icpt,
-                thresholds=cuts,
-                lexical_codes=codes,
-                lexical_scale=scale,
+                buf, coef=coef, intercept=icpt, thresholds=cuts, lexical_codes=codes, lexical_scale=scale
             )
-        manifest = {
+        fields = {
             "name": self.name,
             "version": self.version,
             "space": self.space,
             "labels": self.labels,
             "multi_label": self.multi_label,
-            "files": {WEIGHTS: sha256_file(folder / WEIGHTS)},
-            **self.info,
         }
-        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        return ModelFolder(fields, files={WEIGHTS: buf.getvalue()}, record=self.info)
+
+    def save(self, folder: Path) -> None:
+        self.model_folder().write(folder)
 
     @classmethod
     def load(cls, folder: Path) -> LinearHead:
-        manifest = read_manifest(folder, check_files=False)
+        return cls.from_manifest(read_manifest(folder, check_files=False))
+
+    @classmethod
+    def from_manifest(cls, manifest: Manifest) -> LinearHead:
+        """The head of a manifest read unchecked (its own folder's, or a composite's ``Manifest.part``):
+        the weights are read once and checked, every other listed file checked."""
+        folder = manifest.folder
         manifest.check_files(but=(WEIGHTS,))
         labels = manifest.require("labels")
         with np.load(io.BytesIO(manifest.read_checked(WEIGHTS))) as w:  # read once, its sha256 checked

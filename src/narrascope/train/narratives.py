@@ -16,7 +16,6 @@ the regression, the out-of-fold probabilities) is in ``train.narratives_fit``.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -353,11 +352,12 @@ def save(
 ) -> None:
     assert det.head is not None
     det.head.info = _info(det, report, settings, limit)
-    det.head.save(out)
-    if taxonomy_path is not None:
-        shutil.copyfile(taxonomy_path, out / TAXONOMY_FILE)
-    elif (out / TAXONOMY_FILE).exists():
-        (out / TAXONOMY_FILE).unlink()
+    head = det.head.model_folder()
+    if taxonomy_path is not None:  # the user's taxonomy, listed and checked with the weights
+        head = replace(head, files={**head.files, TAXONOMY_FILE: taxonomy_path})
+    else:
+        (out / TAXONOMY_FILE).unlink(missing_ok=True)
+    head.write(out)
     write_card(out, det.taxonomy, report, settings)
 
 

@@ -4,7 +4,6 @@ saved and loaded as one checked model folder."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.heads import LinearHead
-from narrascope.encode.manifest import MANIFEST, ModelFileError, read_manifest, sha256_file
+from narrascope.encode.manifest import MANIFEST, ModelFileError, ModelFolder, read_manifest
 from narrascope.entities.features import feature_digest
 from narrascope.entities.tagger import FILE as TAGGER_FILE
 from narrascope.entities.tagger import MentionTagger
@@ -73,27 +72,27 @@ class FramingModel:
         return self.main.scores(x), self.fine.scores(x)
 
     def save(self, folder: Path, info: dict[str, Any]) -> None:
-        self.main.save(folder / "main")
-        self.fine.save(folder / "fine")
-        files = {f"{h}/{MANIFEST}": sha256_file(folder / h / MANIFEST) for h in ("main", "fine")}
-        if self.tagger is not None:
-            files[TAGGER_FILE] = sha256_file(self.tagger.save(folder))
-        manifest = {
+        """One model folder: the heads as parts ``main/`` and ``fine/``, the tagger's file, and a manifest
+        that lists every one of their files."""
+        fields = {
             "name": "framing",
             "version": VERSIONS[self.main.space],
             "space": self.main.space,
             "main_roles": list(MAIN_ROLES),
             "fine_roles": list(FINE_ROLES),
-            "files": files,
-            "inputs": {"mention_features": feature_digest()},
-            **info,
         }
-        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        ModelFolder(
+            fields,
+            files={} if self.tagger is None else {TAGGER_FILE: self.tagger.to_bytes()},
+            parts={"main": self.main.model_folder(), "fine": self.fine.model_folder()},
+            record={"inputs": {"mention_features": feature_digest()}, **info},
+        ).write(folder)
 
     @classmethod
     def load(cls, folder: Path) -> FramingModel:
-        manifest = read_manifest(folder)
-        model = cls(LinearHead.load(folder / "main"), LinearHead.load(folder / "fine"))
+        manifest = read_manifest(folder)  # every listed file, the heads' manifests among them
+        main, fine = (LinearHead.from_manifest(manifest.part(head)) for head in ("main", "fine"))
+        model = cls(main, fine)
         if tuple(model.main.labels) != MAIN_ROLES or tuple(model.fine.labels) != FINE_ROLES:
             raise ModelFileError(f"{folder}: the heads' labels are not the SemEval-2025 roles")
         space = model.main.space
@@ -112,5 +111,5 @@ class FramingModel:
         if space == READER_SPACES and not model.reader:
             raise ModelFileError(f"{folder / MANIFEST}: a framing model over the reader must name its reader")
         if TAGGER_FILE in manifest.files:
-            model.tagger = MentionTagger.load(folder)
+            model.tagger = MentionTagger.from_bytes(manifest.read_checked(TAGGER_FILE), folder / TAGGER_FILE)
         return model

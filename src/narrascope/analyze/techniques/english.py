@@ -49,7 +49,7 @@ class TechniquesEnDetector:
 
         manifest = read_manifest(folder)  # checks the head's files and the encoder's manifest
         self.name = name
-        self.head = LinearHead.load(folder / HEAD)
+        self.head = LinearHead.from_manifest(manifest.part(HEAD))  # its manifest's bytes checked
         if self.head.labels != manifest.get("labels"):
             raise ModelFileError(f"{folder / HEAD}: labels differ from {folder / 'manifest.json'}")
         self.encoder = MiniLMEncoder(folder / ENCODER)  # checks model.onnx and tokenizer.json
@@ -60,7 +60,7 @@ class TechniquesEnDetector:
             raise ModelFileError(f"{folder / 'manifest.json'}: reader_weight must lie in [0, 1]")
         self.ridge: TechniqueModel | None = None
         if self.reader_weight < 1.0:
-            ridge = LinearHead.load(folder / RIDGE)
+            ridge = LinearHead.from_manifest(manifest.part(RIDGE))
             if ridge.labels != self.head.labels:
                 raise ModelFileError(f"{folder / RIDGE}: labels differ from {folder / 'manifest.json'}")
             self.ridge = TechniqueModel(ridge.name, ridge.version, {SPACE: ridge})

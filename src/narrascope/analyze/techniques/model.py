@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from narrascope.analyze.heads import LinearHead
 from narrascope.analyze.lexical import hashed_ngrams
-from narrascope.encode.manifest import ModelFileError, read_manifest
+from narrascope.encode.manifest import ModelFileError, ModelFolder, read_manifest
 from narrascope.types import Document, Finding, Span
 
 Matrix = npt.NDArray[np.float32]
@@ -93,26 +93,15 @@ class TechniqueModel:
         return head.scores(document_features(doc, sentences), lex)
 
     def save(self, folder: Path, info: dict[str, object]) -> None:
-        import json
-
-        from narrascope.analyze.heads import MANIFEST, WEIGHTS
-        from narrascope.encode.manifest import sha256_file
-
-        folder.mkdir(parents=True, exist_ok=True)
-        files: dict[str, str] = {}
-        for space, head in self.heads.items():
-            head.save(folder / space)
-            for rel in (f"{space}/{MANIFEST}", f"{space}/{WEIGHTS}"):
-                files[rel] = sha256_file(folder / rel)
-        manifest = {
+        """One model folder: each head a part named after its space, all their files in one manifest."""
+        fields = {
             "name": self.name,
             "version": self.version,
             "labels": self.labels,
             "spaces": sorted(self.heads),
-            "files": files,
-            **info,
         }
-        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        parts = {space: head.model_folder() for space, head in self.heads.items()}
+        ModelFolder(fields, parts=parts, record=info).write(folder)
 
     @classmethod
     def load(cls, folder: Path) -> TechniqueModel:
@@ -120,7 +109,7 @@ class TechniqueModel:
         spaces = manifest.get("spaces")
         if not isinstance(spaces, list) or not spaces:
             raise ModelFileError(f"{folder / 'manifest.json'}: no list of head spaces")
-        heads = {str(space): LinearHead.load(folder / str(space)) for space in spaces}
+        heads = {str(space): LinearHead.from_manifest(manifest.part(str(space))) for space in spaces}
         for space, head in heads.items():
             if head.labels != manifest["labels"]:
                 raise ModelFileError(f"{folder / space}: labels differ from {folder / 'manifest.json'}")
