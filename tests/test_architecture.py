@@ -14,8 +14,15 @@ its own submodules while they import one another by their full names.
 from __future__ import annotations
 
 import ast
+import importlib
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "narrascope"
@@ -178,3 +185,56 @@ def test_ingest_never_imports_extract_at_load_time() -> None:
             upward = {m for m in deps if m.startswith("narrascope.extract")}
             assert not upward, f"{name} imports {sorted(upward)}"
     assert "narrascope.ingest._normalize" in graph["narrascope.extract._html"]
+
+
+# Each built-in detector's training sits in its folder; ``narrascope.train`` keeps the shared pieces (the
+# dispatcher, ``job``, ``harness``) and, under the old names, aliases of the moved modules.
+SHARED_TRAINING = {"narrascope.train", "narrascope.train.harness", "narrascope.train.job"}
+MOVED_TRAINING = {
+    "narrascope.train.claims": "narrascope.analyze.claims.train",
+}
+RUNTIME_PACKAGES = ["claims", "framing", "frames", "genre", "narratives", "techniques"]
+
+
+@pytest.mark.parametrize("old", sorted(MOVED_TRAINING))
+def test_an_old_training_path_is_the_moved_module(old: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An old import gives the moved module itself, so its private names import and a patch through the old
+    name reaches the code that runs."""
+    moved = importlib.import_module(MOVED_TRAINING[old])
+    assert importlib.import_module(old) is moved
+    package, _, leaf = old.rpartition(".")
+    assert getattr(importlib.import_module(package), leaf) is moved
+    name = next(
+        n for n, v in vars(moved).items() if callable(v) and getattr(v, "__module__", "") == moved.__name__
+    )
+    marker = object()
+    monkeypatch.setattr(f"{old}.{name}", marker)
+    assert vars(moved)[name] is marker
+
+
+def is_training(module: str) -> bool:
+    """A training module: ``narrascope.train`` and its modules, or one named ``train...`` in a folder."""
+    return module.startswith("narrascope.") and any(p.startswith("train") for p in module.split("."))
+
+
+def test_the_runtime_imports_no_training() -> None:
+    """What the registry loads at startup (``narrascope``, every built-in detector's package, the registry
+    itself) imports no training module and neither scikit-learn nor torch: those come with the recipe."""
+    packages = ["narrascope.analyze.builtin", *(f"narrascope.analyze.{task}" for task in RUNTIME_PACKAGES)]
+    code = (
+        "import importlib, json, sys\n"
+        "import narrascope\n"
+        f"for name in {packages!r}:\n"
+        "    importlib.import_module(name)\n"
+        "from narrascope.analyze.base import specs\n"
+        "specs()\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    loaded = json.loads(run.stdout)
+    assert "narrascope.analyze.claims" in loaded  # the check sees what was imported
+    assert all(is_training(m) for pair in MOVED_TRAINING.items() for m in pair)  # and would see training
+    training = [m for m in loaded if is_training(m)]
+    heavy = [m for m in loaded if m.split(".")[0] in {"sklearn", "torch"}]
+    assert not training and not heavy, f"the runtime imports {training + heavy}"
