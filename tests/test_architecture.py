@@ -192,6 +192,8 @@ def test_ingest_never_imports_extract_at_load_time() -> None:
 SHARED_TRAINING = {"narrascope.train", "narrascope.train.harness", "narrascope.train.job"}
 MOVED_TRAINING = {
     "narrascope.train.claims": "narrascope.analyze.claims.train",
+    "narrascope.train.framing": "narrascope.analyze.framing.train",
+    "narrascope.train.mentions": "narrascope.analyze.framing.train_mentions",
 }
 RUNTIME_PACKAGES = ["claims", "framing", "frames", "genre", "narratives", "techniques"]
 
