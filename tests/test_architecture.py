@@ -194,6 +194,8 @@ MOVED_TRAINING = {
     "narrascope.train.claims": "narrascope.analyze.claims.train",
     "narrascope.train.framing": "narrascope.analyze.framing.train",
     "narrascope.train.mentions": "narrascope.analyze.framing.train_mentions",
+    "narrascope.train.narratives": "narrascope.analyze.narratives.train",
+    "narrascope.train.narratives_fit": "narrascope.analyze.narratives.train_fit",
 }
 RUNTIME_PACKAGES = ["claims", "framing", "frames", "genre", "narratives", "techniques"]
 
