@@ -196,6 +196,12 @@ MOVED_TRAINING = {
     "narrascope.train.mentions": "narrascope.analyze.framing.train_mentions",
     "narrascope.train.narratives": "narrascope.analyze.narratives.train",
     "narrascope.train.narratives_fit": "narrascope.analyze.narratives.train_fit",
+    "narrascope.train.tagger": "narrascope.analyze.techniques.train_tagger",
+    "narrascope.train.tagger_eval": "narrascope.analyze.techniques.train_tagger_eval",
+    "narrascope.train.techniques": "narrascope.analyze.techniques.train",
+    "narrascope.train.techniques_en": "narrascope.analyze.techniques.train_english",
+    "narrascope.train.techniques_fit": "narrascope.analyze.techniques.train_fit",
+    "narrascope.train.techniques_reader": "narrascope.analyze.techniques.train_reader",
 }
 RUNTIME_PACKAGES = ["claims", "framing", "frames", "genre", "narratives", "techniques"]
 
