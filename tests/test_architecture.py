@@ -188,8 +188,14 @@ def test_ingest_never_imports_extract_at_load_time() -> None:
 
 
 # Each built-in detector's training sits in its folder; ``narrascope.train`` keeps the shared pieces (the
-# dispatcher, ``job``, ``harness``) and, under the old names, aliases of the moved modules.
-SHARED_TRAINING = {"narrascope.train", "narrascope.train.harness", "narrascope.train.job"}
+# dispatcher, ``job``, ``harness``) and serves the moved modules under their old names (``_moved``).
+SHARED_TRAINING = {
+    "narrascope.train",
+    "narrascope.train._moved",
+    "narrascope.train.harness",
+    "narrascope.train.heads",
+    "narrascope.train.job",
+}
 MOVED_TRAINING = {
     "narrascope.train.claims": "narrascope.analyze.claims.train",
     "narrascope.train.framing": "narrascope.analyze.framing.train",
@@ -206,20 +212,53 @@ MOVED_TRAINING = {
 RUNTIME_PACKAGES = ["claims", "framing", "frames", "genre", "narratives", "techniques"]
 
 
+def _python(*args: str) -> subprocess.CompletedProcess[str]:
+    """Python run in a fresh interpreter on this source tree."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_the_training_package_holds_the_shared_pieces_only() -> None:
+    assert {name for name in modules() if name.startswith("narrascope.train")} == SHARED_TRAINING
+    assert not set(MOVED_TRAINING) & set(modules())  # no file at an old path: git follows the moves
+    assert set(MOVED_TRAINING.values()) <= set(modules())
+
+
 @pytest.mark.parametrize("old", sorted(MOVED_TRAINING))
 def test_an_old_training_path_is_the_moved_module(old: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """An old import gives the moved module itself, so its private names import and a patch through the old
-    name reaches the code that runs."""
+    name reaches the code that runs; the moved module keeps its own name and spec."""
     moved = importlib.import_module(MOVED_TRAINING[old])
     assert importlib.import_module(old) is moved
     package, _, leaf = old.rpartition(".")
     assert getattr(importlib.import_module(package), leaf) is moved
+    assert moved.__name__ == moved.__spec__.name == MOVED_TRAINING[old]
     name = next(
         n for n, v in vars(moved).items() if callable(v) and getattr(v, "__module__", "") == moved.__name__
     )
     marker = object()
     monkeypatch.setattr(f"{old}.{name}", marker)
     assert vars(moved)[name] is marker
+
+
+def test_an_old_name_imports_first_too() -> None:
+    """In a fresh interpreter, the old name imported first (as a bench script does) is the moved module."""
+    run = _python(
+        "-c",
+        "from narrascope.train.claims import _f1, block_of\n"
+        "from narrascope.analyze.claims import train\n"
+        "import narrascope.train.techniques as T\n"
+        "from narrascope.analyze.techniques import train as moved\n"
+        "assert train.block_of is block_of and train._f1 is _f1 and T is moved\n",
+    )
+    assert run.returncode == 0, run.stderr
+
+
+def test_python_m_of_an_old_name_runs_the_moved_command_line() -> None:
+    for old in ("narrascope.train.tagger", "narrascope.analyze.techniques.train_tagger"):
+        run = _python("-m", old, "--help")
+        assert run.returncode == 0, run.stderr
+        assert "--work" in run.stdout and "token tagger" in run.stdout
 
 
 def is_training(module: str) -> bool:
@@ -240,8 +279,8 @@ def test_the_runtime_imports_no_training() -> None:
         "specs()\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    run = _python("-c", code)
+    assert run.returncode == 0, run.stderr
     loaded = json.loads(run.stdout)
     assert "narrascope.analyze.claims" in loaded  # the check sees what was imported
     assert all(is_training(m) for pair in MOVED_TRAINING.items() for m in pair)  # and would see training
