@@ -193,12 +193,12 @@ SHARED_TRAINING = {
     "narrascope.train",
     "narrascope.train._moved",
     "narrascope.train.harness",
-    "narrascope.train.heads",
     "narrascope.train.job",
 }
 MOVED_TRAINING = {
     "narrascope.train.claims": "narrascope.analyze.claims.train",
     "narrascope.train.framing": "narrascope.analyze.framing.train",
+    "narrascope.train.heads": "narrascope.analyze.doclabels_train",
     "narrascope.train.mentions": "narrascope.analyze.framing.train_mentions",
     "narrascope.train.narratives": "narrascope.analyze.narratives.train",
     "narrascope.train.narratives_fit": "narrascope.analyze.narratives.train_fit",
@@ -262,8 +262,10 @@ def test_python_m_of_an_old_name_runs_the_moved_command_line() -> None:
 
 
 def is_training(module: str) -> bool:
-    """A training module: ``narrascope.train`` and its modules, or one named ``train...`` in a folder."""
-    return module.startswith("narrascope.") and any(p.startswith("train") for p in module.split("."))
+    """A training module: ``narrascope.train`` and its modules, a detector's ``train...`` modules, and
+    ``analyze.doclabels_train`` (the recipe of the heads genre and frames share)."""
+    parts = module.split(".")
+    return parts[0] == "narrascope" and any(p.startswith("train") or p.endswith("_train") for p in parts)
 
 
 def test_the_runtime_imports_no_training() -> None:

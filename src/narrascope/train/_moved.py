@@ -24,6 +24,7 @@ PACKAGE = "narrascope.train"
 MOVED = {
     "claims": "narrascope.analyze.claims.train",
     "framing": "narrascope.analyze.framing.train",
+    "heads": "narrascope.analyze.doclabels_train",
     "mentions": "narrascope.analyze.framing.train_mentions",
     "narratives": "narrascope.analyze.narratives.train",
     "narratives_fit": "narrascope.analyze.narratives.train_fit",
