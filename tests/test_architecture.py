@@ -14,8 +14,15 @@ its own submodules while they import one another by their full names.
 from __future__ import annotations
 
 import ast
+import importlib
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "narrascope"
@@ -178,3 +185,107 @@ def test_ingest_never_imports_extract_at_load_time() -> None:
             upward = {m for m in deps if m.startswith("narrascope.extract")}
             assert not upward, f"{name} imports {sorted(upward)}"
     assert "narrascope.ingest._normalize" in graph["narrascope.extract._html"]
+
+
+# Each built-in detector's training sits in its folder; ``narrascope.train`` keeps the shared pieces (the
+# dispatcher, ``job``, ``harness``) and serves the moved modules under their old names (``_moved``).
+SHARED_TRAINING = {
+    "narrascope.train",
+    "narrascope.train._moved",
+    "narrascope.train.harness",
+    "narrascope.train.job",
+}
+MOVED_TRAINING = {
+    "narrascope.train.claims": "narrascope.analyze.claims.train",
+    "narrascope.train.framing": "narrascope.analyze.framing.train",
+    "narrascope.train.heads": "narrascope.analyze.doclabels_train",
+    "narrascope.train.mentions": "narrascope.analyze.framing.train_mentions",
+    "narrascope.train.narratives": "narrascope.analyze.narratives.train",
+    "narrascope.train.narratives_fit": "narrascope.analyze.narratives.train_fit",
+    "narrascope.train.tagger": "narrascope.analyze.techniques.train_tagger",
+    "narrascope.train.tagger_eval": "narrascope.analyze.techniques.train_tagger_eval",
+    "narrascope.train.techniques": "narrascope.analyze.techniques.train",
+    "narrascope.train.techniques_en": "narrascope.analyze.techniques.train_english",
+    "narrascope.train.techniques_fit": "narrascope.analyze.techniques.train_fit",
+    "narrascope.train.techniques_reader": "narrascope.analyze.techniques.train_reader",
+}
+RUNTIME_PACKAGES = ["claims", "framing", "frames", "genre", "narratives", "techniques"]
+
+
+def _python(*args: str) -> subprocess.CompletedProcess[str]:
+    """Python run in a fresh interpreter on this source tree."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_the_training_package_holds_the_shared_pieces_only() -> None:
+    assert {name for name in modules() if name.startswith("narrascope.train")} == SHARED_TRAINING
+    assert not set(MOVED_TRAINING) & set(modules())  # no file at an old path: git follows the moves
+    assert set(MOVED_TRAINING.values()) <= set(modules())
+
+
+@pytest.mark.parametrize("old", sorted(MOVED_TRAINING))
+def test_an_old_training_path_is_the_moved_module(old: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An old import gives the moved module itself, so its private names import and a patch through the old
+    name reaches the code that runs; the moved module keeps its own name and spec."""
+    moved = importlib.import_module(MOVED_TRAINING[old])
+    assert importlib.import_module(old) is moved
+    package, _, leaf = old.rpartition(".")
+    assert getattr(importlib.import_module(package), leaf) is moved
+    assert moved.__name__ == moved.__spec__.name == MOVED_TRAINING[old]
+    name = next(
+        n for n, v in vars(moved).items() if callable(v) and getattr(v, "__module__", "") == moved.__name__
+    )
+    marker = object()
+    monkeypatch.setattr(f"{old}.{name}", marker)
+    assert vars(moved)[name] is marker
+
+
+def test_an_old_name_imports_first_too() -> None:
+    """In a fresh interpreter, the old name imported first (as a bench script does) is the moved module."""
+    run = _python(
+        "-c",
+        "from narrascope.train.claims import _f1, block_of\n"
+        "from narrascope.analyze.claims import train\n"
+        "import narrascope.train.techniques as T\n"
+        "from narrascope.analyze.techniques import train as moved\n"
+        "assert train.block_of is block_of and train._f1 is _f1 and T is moved\n",
+    )
+    assert run.returncode == 0, run.stderr
+
+
+def test_python_m_of_an_old_name_runs_the_moved_command_line() -> None:
+    for old in ("narrascope.train.tagger", "narrascope.analyze.techniques.train_tagger"):
+        run = _python("-m", old, "--help")
+        assert run.returncode == 0, run.stderr
+        assert "--work" in run.stdout and "token tagger" in run.stdout
+
+
+def is_training(module: str) -> bool:
+    """A training module: ``narrascope.train`` and its modules, a detector's ``train...`` modules, and
+    ``analyze.doclabels_train`` (the recipe of the heads genre and frames share)."""
+    parts = module.split(".")
+    return parts[0] == "narrascope" and any(p.startswith("train") or p.endswith("_train") for p in parts)
+
+
+def test_the_runtime_imports_no_training() -> None:
+    """What the registry loads at startup (``narrascope``, every built-in detector's package, the registry
+    itself) imports no training module and neither scikit-learn nor torch: those come with the recipe."""
+    packages = ["narrascope.analyze.builtin", *(f"narrascope.analyze.{task}" for task in RUNTIME_PACKAGES)]
+    code = (
+        "import importlib, json, sys\n"
+        "import narrascope\n"
+        f"for name in {packages!r}:\n"
+        "    importlib.import_module(name)\n"
+        "from narrascope.analyze.base import specs\n"
+        "specs()\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    run = _python("-c", code)
+    assert run.returncode == 0, run.stderr
+    loaded = json.loads(run.stdout)
+    assert "narrascope.analyze.claims" in loaded  # the check sees what was imported
+    assert all(is_training(m) for pair in MOVED_TRAINING.items() for m in pair)  # and would see training
+    training = [m for m in loaded if is_training(m)]
+    heavy = [m for m in loaded if m.split(".")[0] in {"sklearn", "torch"}]
+    assert not training and not heavy, f"the runtime imports {training + heavy}"

@@ -1,5 +1,9 @@
 """Training entry points (need the ``train`` extra). ``train(detector, data, out)`` runs the recipe the
-detector's spec names (``DetectorSpec.trainer``, ``"module:function"`` taking one ``TrainJob``)."""
+detector's spec names (``DetectorSpec.trainer``, ``"module:function"`` taking one ``TrainJob``).
+
+A recipe lives in its detector's folder (``analyze/<task>/train.py``); this package holds what they share
+(``job``, ``harness``) and keeps the recipes' old module names importable (``narrascope.train.claims`` is
+``narrascope.analyze.claims.train``: ``_moved``)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,10 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, cast
 
+from narrascope.train._moved import install
 from narrascope.train.job import Recipe, TrainJob
+
+install()
 
 
 def train(

@@ -10,7 +10,7 @@ SPEC = DetectorSpec(
     title="Claims",
     label_kind="claims",
     default=True,
-    trainer="narrascope.train.claims:recipe",
+    trainer="narrascope.analyze.claims.train:recipe",
     attributes=(
         Attr("level", "str", "a check-worthy sentence, or its match to a known claim", ("sentence", "match")),
         Attr("training_language", "list", "the languages the model was trained on"),

@@ -10,7 +10,7 @@ SPEC = DetectorSpec(
     title="Frames",
     label_kind="frames",
     default=True,
-    trainer="narrascope.train.heads:recipe",
+    trainer="narrascope.analyze.doclabels_train:recipe",
     attributes=(),
     writers=FORMATS,
 )

@@ -14,7 +14,7 @@ SPEC_V1 = DetectorSpec(
     title="Entities",
     label_kind="roles",
     default=True,
-    trainer="narrascope.train.framing:recipe_v1",
+    trainer="narrascope.analyze.framing.train:recipe_v1",
     attributes=(
         Attr(
             "level",
@@ -31,4 +31,4 @@ SPEC_V1 = DetectorSpec(
     ),
     writers=FORMATS,
 )
-SPEC_V2 = replace(SPEC_V1, trainer="narrascope.train.framing:recipe_v2")
+SPEC_V2 = replace(SPEC_V1, trainer="narrascope.analyze.framing.train:recipe_v2")

@@ -10,7 +10,7 @@ SPEC = DetectorSpec(
     title="Genre",
     label_kind="genres",
     default=True,
-    trainer="narrascope.train.heads:recipe",
+    trainer="narrascope.analyze.doclabels_train:recipe",
     attributes=(),
     writers=FORMATS,
 )

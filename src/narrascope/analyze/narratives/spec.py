@@ -11,7 +11,7 @@ SPEC = DetectorSpec(
     title="Narratives",
     label_kind=None,  # the labels are the taxonomy's (a user's own one too), not a labels kind
     default=True,
-    trainer="narrascope.train.narratives:recipe",
+    trainer="narrascope.analyze.narratives.train:recipe",
     attributes=(
         Attr("level", "str", "a narrative, or a subnarrative of one", ("narrative", "subnarrative")),
         Attr("parent", "str", "a subnarrative's narrative"),

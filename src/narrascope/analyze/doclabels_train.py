@@ -1,4 +1,5 @@
-"""Training of the document-level heads (genre, frames) on the SemEval-2023 Task 3 layout.
+"""Training of the document-level heads (genre, frames) on the SemEval-2023 Task 3 layout: the recipe both
+their specs name, beside ``doclabels`` (the detector they share), as a detector's folder holds its ``train``.
 
 Needs the ``train`` extra (scikit-learn). Reproduces the committed models:
 ``narrascope train genre --data ../shared/datasets`` (likewise ``frames``).

@@ -11,8 +11,8 @@ part holds the technique, which is what the paragraph labels (subtask 3) are rea
 A run is resumable: every ``checkpoint_every`` steps and at each epoch's end the trainable weights, the
 optimiser and the scheduler go to ``<work>/last.pt`` (written then renamed); a run started again with the
 same ``work`` folder goes on from there, in the same data order. ``device`` is the only thing that changes
-on a GPU. ``python -m narrascope.train.tagger --data ../shared/datasets --work .train/tagger`` runs it in
-the background with a log (see ``--help``).
+on a GPU. ``python -m narrascope.analyze.techniques.train_tagger --data ../shared/datasets --work
+.train/tagger`` runs it in the background with a log (see ``--help``).
 """
 
 from __future__ import annotations

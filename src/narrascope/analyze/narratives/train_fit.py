@@ -1,7 +1,7 @@
 """The narratives recipe's model: its hyper-parameters and the joint multi-label logistic regression.
 
 ``fit_linear`` fits the dense document inputs and, beside them, the hashed word n-grams of the whole text;
-``out_of_fold`` gives the out-of-fold probabilities the decoding values are tuned on (``train.narratives``).
+``out_of_fold`` gives the out-of-fold probabilities the decoding values are tuned on (``train``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ tune each technique's threshold on out-of-fold paragraph scores for micro-F1; re
 split (the top 25% of ids per language: later collection batches) per language with the official
 subtask-3 scorer and the technique-aware span F1, beside the most-frequent-technique baseline; then refit
 on every article and save. The solvers (``Hyper``, the ridge regressions, Platt scaling) are in
-``train.techniques_fit``.
+``train_fit``.
 """
 
 from __future__ import annotations
@@ -33,12 +33,14 @@ from narrascope.analyze.techniques import (
     sentence_findings,
     space_for,
 )
+from narrascope.analyze.techniques.train_fit import (
+    MAX_SLOPE as MAX_SLOPE,  # re-exported: the solvers stay here too
+)
+from narrascope.analyze.techniques.train_fit import Hyper, fit_joint, fit_linear
+from narrascope.analyze.techniques.train_fit import platt as platt
 from narrascope.datasets.spans import SpanDoc, load_st3
 from narrascope.train.harness import held_out, micro_cuts, striped
 from narrascope.train.job import TrainJob
-from narrascope.train.techniques_fit import MAX_SLOPE as MAX_SLOPE  # re-exported: the solvers stay here too
-from narrascope.train.techniques_fit import Hyper, fit_joint, fit_linear
-from narrascope.train.techniques_fit import platt as platt
 from narrascope.types import Document, Finding, Span
 
 Log = Callable[[str], None]

@@ -1,7 +1,7 @@
 """The ``techniques`` recipe's solvers: its hyper-parameters, the ridge regression (dense features alone, or
 with the hashed n-grams by conjugate gradients) and the Platt scaling of each technique's score.
 
-``train.techniques`` builds the examples and the heads on these; numpy only.
+``train`` builds the examples and the heads on these; numpy only.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ one joint multi-label logistic regression over every label of the taxonomy plus 
 weights, L2); narrative, ``Other`` and subnarrative thresholds and relative cuts (see ``Rule``) tuned for
 samples-F1 on 4-fold out-of-fold predictions. Validated on the by-id split (top 25% of ids per language held
 out) and, optionally, leave-one-language-out; then refit on everything. The model itself (``Settings``,
-the regression, the out-of-fold probabilities) is in ``train.narratives_fit``.
+the regression, the out-of-fold probabilities) is in ``train_fit``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ import numpy.typing as npt
 
 from narrascope.analyze.heads import LinearHead, pool
 from narrascope.analyze.narratives import TAXONOMY_FILE, NarrativeDetector, Rule
+from narrascope.analyze.narratives.train_fit import Fit as Fit  # re-exported, as is probabilities
+from narrascope.analyze.narratives.train_fit import Settings, fit_linear, lexical_matrix, out_of_fold
+from narrascope.analyze.narratives.train_fit import probabilities as probabilities
+from narrascope.analyze.narratives.train_fit import select_rows as _rows
 from narrascope.datasets.semeval2025 import NarrativeDoc, load_narratives
 from narrascope.datasets.split import split_by_id
 from narrascope.scoring.semeval2025 import per_document_f1
@@ -33,10 +37,6 @@ from narrascope.taxonomy import BUILTIN, Taxonomy, builtin_taxonomy, load_taxono
 from narrascope.train.harness import first_n, per_language, retrain, terms
 from narrascope.train.harness import write_card as card
 from narrascope.train.job import TrainJob
-from narrascope.train.narratives_fit import Fit as Fit  # re-exported: the model's pieces stay importable here
-from narrascope.train.narratives_fit import Settings, fit_linear, lexical_matrix, out_of_fold
-from narrascope.train.narratives_fit import probabilities as probabilities
-from narrascope.train.narratives_fit import select_rows as _rows
 
 Log = Callable[[str], None]
 Array = npt.NDArray[np.float32]

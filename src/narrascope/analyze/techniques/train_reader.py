@@ -3,7 +3,7 @@
 Steps: load the SemEval-2023 subtask-3 articles of all six languages; hold out one block of ids per
 language (``block`` of ``blocks``; block 3 of 4 is the by-id split, the highest 25% of ids) and every
 ``tune_every``-th remaining article for the cut-offs; fine-tune the reader on the rest
-(``train.tagger.fine_tune``, resumable from ``work``); export the reader to int8 ONNX
+(``train_tagger.fine_tune``, resumable from ``work``); export the reader to int8 ONNX
 (``reader.export``); then, through the exported reader as it ships, score the threshold articles and tune
 the cut-offs, and score the held-out articles with the official subtask-3 scorer and the span scorer. The
 committed model is the one validated (no refit on the held-out block), so its figures are the shipped
@@ -23,15 +23,22 @@ from typing import Any
 import numpy as np
 
 from narrascope.analyze.heads import LinearHead
+from narrascope.analyze.techniques.train import TERMS, LangFigures, Log, PerTechnique, card_tables
+from narrascope.analyze.techniques.train_tagger import (
+    Tagger,
+    TaggerHyper,
+    fine_tune,
+    split,
+    tag_docs,
+    write_split,
+)
+from narrascope.analyze.techniques.train_tagger_eval import Cutoffs, Scored, score_articles, tune, validate
 from narrascope.datasets.spans import SpanDoc
 from narrascope.encode.manifest import sha256_file
 from narrascope.reader.tokenizer import tokenize, tokenizer_path
 from narrascope.reader.weights import PACKAGE as WEIGHTS_PACKAGE
 from narrascope.reader.weights import E5Weights
 from narrascope.train.job import TrainJob
-from narrascope.train.tagger import Tagger, TaggerHyper, fine_tune, split, tag_docs, write_split
-from narrascope.train.tagger_eval import Cutoffs, Scored, score_articles, tune, validate
-from narrascope.train.techniques import TERMS, LangFigures, Log, PerTechnique, card_tables
 
 READER, LAYER, RIDGE = "reader", "techniques-reader", "ridge"
 RIDGE_SPACE = "multi"
@@ -167,8 +174,8 @@ def train_techniques_reader(
 
 def fit_ridge(fit: Sequence[SpanDoc], labels: list[str], log: Log) -> LinearHead:
     """The ``techniques.v1`` recipe's sentence head (multilingual features, context, n-grams) on ``fit``."""
-    from narrascope.train.techniques import build_examples, fit_head
-    from narrascope.train.techniques_fit import Hyper
+    from narrascope.analyze.techniques.train import build_examples, fit_head
+    from narrascope.analyze.techniques.train_fit import Hyper
 
     log(f"fitting the sentence ridge head on {len(fit)} articles (shared multilingual features)")
     return fit_head(build_examples(fit, labels, log), RIDGE_SPACE, labels, Hyper())
@@ -204,7 +211,7 @@ def blended(scored: Sequence[Scored], weight: float) -> list[Scored]:
 def choose_weight(tuned: Sequence[Scored], labels: list[str], weights: Sequence[float], log: Log) -> float:
     """The reader's weight of the best paragraph micro-F1 on the threshold articles (cut-offs tuned there)."""
     from narrascope.analyze.tagging import paragraph_maxima
-    from narrascope.train.techniques import paragraph_gold
+    from narrascope.analyze.techniques.train import paragraph_gold
 
     best, best_f1 = 1.0, -1.0
     for w in weights:
