@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from narrascope.analyze.claims.train import _f1, block_of
 from narrascope.datasets.checkthat import find_split, read_tsv
-from narrascope.train.claims import _f1, block_of
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_TOKENS = 96
