@@ -289,3 +289,21 @@ def test_the_runtime_imports_no_training() -> None:
     training = [m for m in loaded if is_training(m)]
     heavy = [m for m in loaded if m.split(".")[0] in {"sklearn", "torch"}]
     assert not training and not heavy, f"the runtime imports {training + heavy}"
+
+
+def test_every_built_in_recipe_lives_beside_its_detector() -> None:
+    """A built-in spec's trainer is a module of its detector's package (genre and frames: of the detector they
+    share), never of ``narrascope.train``."""
+    from narrascope.analyze import base
+
+    checked = []
+    for name, spec in base.builtin_specs().items():
+        factory = base._REGISTRY[name].__module__  # e.g. narrascope.analyze.genre.detector
+        if spec.trainer is None or not factory.startswith("narrascope."):
+            continue
+        module = spec.trainer.partition(":")[0]
+        home = factory.rpartition(".")[0]
+        assert module in modules() and not module.startswith("narrascope.train"), name
+        assert module.startswith(home + ".") or module == "narrascope.analyze.doclabels_train", name
+        checked.append(name)
+    assert len(checked) >= 8, checked  # genre, frames, claims, narratives, two framing, three techniques
